@@ -109,7 +109,7 @@ const rows = [];
 let billable = 0;
 function emit(code, long, isBillable) {
   // real long descriptions are 20-200 characters
-  const l = clip(long.length < 20 ? `${long} of ${pick(SITES)}` : long, 200);
+  const l = clip(long.length < 20 ? `${long} of ${pick(SITES)}, ${pick(QUALIFIERS)}` : long, 200);
   rows.push([code, isBillable, shortOf(l), l]);
   if (isBillable) billable++;
 }
@@ -182,7 +182,7 @@ categories.sort();
 
 // keep the categories in order; fill until the target, then trim to whole categories and
 // pad with billable 3-character categories so the file has exactly TOTAL rows
-const chosen = categories.filter(() => chance(0.83));
+const chosen = categories.filter(() => chance(0.84));
 for (const code3 of chosen) {
   const before = rows.length;
   const beforeBillable = billable;
