@@ -1,0 +1,305 @@
+import type {
+  CodeSystem,
+  CodeSystemConcept,
+  CodeSystemConceptDesignation,
+  CodeSystemConceptProperty,
+  CodeSystemProperty,
+  Coding,
+  Extension,
+} from 'fhir/r4';
+
+/** A concept property value, typed as the CodeSystem declares it. */
+export type PropertyValue =
+  | { type: 'code'; value: string }
+  | { type: 'Coding'; value: Coding }
+  | { type: 'string'; value: string }
+  | { type: 'integer'; value: number }
+  | { type: 'boolean'; value: boolean }
+  | { type: 'dateTime'; value: string }
+  | { type: 'decimal'; value: number };
+
+export interface ConceptProperty {
+  code: string;
+  value: PropertyValue;
+}
+
+export interface Designation {
+  language?: string;
+  use?: Coding;
+  value: string;
+  extension?: Extension[];
+}
+
+export interface Concept {
+  code: string;
+  display?: string;
+  definition?: string;
+  designations: Designation[];
+  properties: ConceptProperty[];
+  parents: string[];
+  children: string[];
+  /** 'retired', 'deprecated', 'inactive', ... from the status property or the standards-status extension. */
+  status?: string;
+  inactive: boolean;
+  deprecated: boolean;
+  notSelectable: boolean;
+  extension?: Extension[];
+}
+
+const STATUS_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
+const INACTIVE_STATUSES = new Set(['retired', 'inactive', 'withdrawn', 'deprecated']);
+
+function propertyValue(p: CodeSystemConceptProperty): PropertyValue | undefined {
+  if (p.valueCode !== undefined) return { type: 'code', value: p.valueCode };
+  if (p.valueCoding !== undefined) return { type: 'Coding', value: p.valueCoding };
+  if (p.valueString !== undefined) return { type: 'string', value: p.valueString };
+  if (p.valueInteger !== undefined) return { type: 'integer', value: p.valueInteger };
+  if (p.valueBoolean !== undefined) return { type: 'boolean', value: p.valueBoolean };
+  if (p.valueDateTime !== undefined) return { type: 'dateTime', value: p.valueDateTime };
+  if (p.valueDecimal !== undefined) return { type: 'decimal', value: p.valueDecimal };
+  return undefined;
+}
+
+/** The text form of a property value, as filters and renderers compare it. */
+export function propertyValueText(value: PropertyValue): string {
+  switch (value.type) {
+    case 'Coding':
+      return value.value.code ?? '';
+    case 'boolean':
+    case 'integer':
+    case 'decimal':
+      return String(value.value);
+    default:
+      return value.value;
+  }
+}
+
+function toDesignation(d: CodeSystemConceptDesignation): Designation {
+  const out: Designation = { value: d.value };
+  if (d.language) out.language = d.language;
+  if (d.use) out.use = d.use;
+  if (d.extension) out.extension = d.extension;
+  return out;
+}
+
+/**
+ * An in-memory index of one CodeSystem (one url|version): concepts by code, the is-a hierarchy,
+ * properties and designations. Built once per resource and then only read.
+ */
+export class CodeSystemIndex {
+  readonly url: string;
+  readonly version?: string;
+  readonly content: CodeSystem['content'];
+  readonly caseSensitive: boolean;
+  readonly language?: string;
+  readonly propertyDefinitions = new Map<string, CodeSystemProperty>();
+  /** Every concept in definition order (depth first). */
+  readonly concepts: Concept[] = [];
+  readonly roots: string[] = [];
+  private readonly byCode = new Map<string, Concept>();
+  private readonly byFoldedCode?: Map<string, Concept>;
+  private readonly propertyCodesByUri = new Map<string, string>();
+
+  constructor(readonly resource: CodeSystem) {
+    this.url = resource.url ?? '';
+    this.version = resource.version;
+    this.content = resource.content;
+    this.caseSensitive = resource.caseSensitive === true;
+    this.language = resource.language;
+    for (const p of resource.property ?? []) {
+      this.propertyDefinitions.set(p.code, p);
+      if (p.uri) this.propertyCodesByUri.set(p.uri, p.code);
+    }
+    const walk = (list: CodeSystemConcept[], parent: Concept | undefined): void => {
+      for (const c of list) {
+        const concept = this.add(c);
+        if (parent) link(parent, concept);
+        else if (!concept.parents.length) this.roots.push(concept.code);
+        if (c.concept) walk(c.concept, concept);
+      }
+    };
+    walk(resource.concept ?? [], undefined);
+    this.linkPropertyHierarchy();
+    if (!this.caseSensitive) {
+      this.byFoldedCode = new Map();
+      for (const c of this.concepts) {
+        const folded = c.code.toLowerCase();
+        if (!this.byFoldedCode.has(folded)) this.byFoldedCode.set(folded, c);
+      }
+    }
+  }
+
+  /** The property code this system uses for a standard property uri (e.g. concept-properties#status). */
+  propertyCode(uri: string, fallback: string): string {
+    return this.propertyCodesByUri.get(uri) ?? fallback;
+  }
+
+  get(code: string): Concept | undefined {
+    return this.byCode.get(code) ?? this.byFoldedCode?.get(code.toLowerCase());
+  }
+
+  /** True when `code` exists only with a different case in a case-insensitive system. */
+  has(code: string): boolean {
+    return this.get(code) !== undefined;
+  }
+
+  get size(): number {
+    return this.concepts.length;
+  }
+
+  get hasHierarchy(): boolean {
+    return this.concepts.some((c) => c.children.length > 0);
+  }
+
+  /** Is `code` equal to or a descendant of `ancestor`? */
+  subsumedBy(code: string, ancestor: string): boolean {
+    const target = this.get(ancestor)?.code;
+    const start = this.get(code);
+    if (!target || !start) return false;
+    const seen = new Set<string>();
+    const stack = [start.code];
+    while (stack.length) {
+      const current = stack.pop() as string;
+      if (current === target) return true;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      for (const p of this.byCode.get(current)?.parents ?? []) stack.push(p);
+    }
+    return false;
+  }
+
+  /** Descendants of `code` (not itself), each once, in hierarchy order. */
+  descendants(code: string): Concept[] {
+    const out: Concept[] = [];
+    const seen = new Set<string>();
+    const visit = (c: Concept): void => {
+      for (const childCode of c.children) {
+        if (seen.has(childCode)) continue;
+        seen.add(childCode);
+        const child = this.byCode.get(childCode);
+        if (child) {
+          out.push(child);
+          visit(child);
+        }
+      }
+    };
+    const start = this.get(code);
+    if (start) visit(start);
+    return out;
+  }
+
+  ancestors(code: string): Concept[] {
+    const out: Concept[] = [];
+    const seen = new Set<string>();
+    const stack = [...(this.get(code)?.parents ?? [])];
+    while (stack.length) {
+      const current = stack.shift() as string;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      const c = this.byCode.get(current);
+      if (c) {
+        out.push(c);
+        stack.push(...c.parents);
+      }
+    }
+    return out;
+  }
+
+  propertyValues(concept: Concept, code: string): PropertyValue[] {
+    return concept.properties.filter((p) => p.code === code).map((p) => p.value);
+  }
+
+  private add(c: CodeSystemConcept): Concept {
+    const properties: ConceptProperty[] = [];
+    for (const p of c.property ?? []) {
+      const value = propertyValue(p);
+      if (value) properties.push({ code: p.code, value });
+    }
+    const statusCode = this.propertyCode('http://hl7.org/fhir/concept-properties#status', 'status');
+    const inactiveCode = this.propertyCode('http://hl7.org/fhir/concept-properties#inactive', 'inactive');
+    const notSelectableCode = this.propertyCode('http://hl7.org/fhir/concept-properties#notSelectable', 'notSelectable');
+    const statusProperty = properties.find((p) => p.code === statusCode);
+    const statusExtension = c.extension?.find((e) => e.url === STATUS_EXTENSION)?.valueCode;
+    const status = statusProperty ? propertyValueText(statusProperty.value) : statusExtension;
+    const inactiveFlag = properties.find((p) => p.code === inactiveCode && p.value.type === 'boolean');
+    const concept: Concept = {
+      code: c.code,
+      display: c.display,
+      definition: c.definition,
+      designations: (c.designation ?? []).map(toDesignation),
+      properties,
+      parents: [],
+      children: [],
+      status,
+      inactive: (inactiveFlag?.value.value === true) || (status !== undefined && INACTIVE_STATUSES.has(status)),
+      deprecated: status === 'deprecated',
+      notSelectable: properties.some((p) => p.code === notSelectableCode && p.value.value === true),
+      extension: c.extension,
+    };
+    if (!this.byCode.has(c.code)) {
+      this.byCode.set(c.code, concept);
+      this.concepts.push(concept);
+      return concept;
+    }
+    return this.byCode.get(c.code) as Concept;
+  }
+
+  /** Hierarchy stated with `parent`/`child` properties (flat code systems) rather than nesting. */
+  private linkPropertyHierarchy(): void {
+    const parentCode = this.propertyCode('http://hl7.org/fhir/concept-properties#parent', 'parent');
+    const childCode = this.propertyCode('http://hl7.org/fhir/concept-properties#child', 'child');
+    let linked = false;
+    for (const concept of this.concepts) {
+      for (const p of concept.properties) {
+        if (p.code !== parentCode && p.code !== childCode) continue;
+        const other = this.byCode.get(propertyValueText(p.value));
+        if (!other) continue;
+        if (p.code === parentCode) link(other, concept);
+        else link(concept, other);
+        linked = true;
+      }
+    }
+    if (linked) {
+      this.roots.length = 0;
+      for (const c of this.concepts) if (!c.parents.length) this.roots.push(c.code);
+    }
+  }
+}
+
+function link(parent: Concept, child: Concept): void {
+  if (!parent.children.includes(child.code)) parent.children.push(child.code);
+  if (!child.parents.includes(parent.code)) child.parents.push(parent.code);
+}
+
+/** Merge supplements (designations and properties) into a copy of the base index. */
+export function applySupplements(base: CodeSystem, supplements: CodeSystem[]): CodeSystem {
+  if (!supplements.length) return base;
+  const extra = new Map<string, CodeSystemConcept[]>();
+  const collect = (list: CodeSystemConcept[] | undefined): void => {
+    for (const c of list ?? []) {
+      const bucket = extra.get(c.code) ?? [];
+      bucket.push(c);
+      extra.set(c.code, bucket);
+      collect(c.concept);
+    }
+  };
+  for (const s of supplements) collect(s.concept);
+  const merge = (list: CodeSystemConcept[] | undefined): CodeSystemConcept[] | undefined =>
+    list?.map((c) => {
+      const adds = extra.get(c.code) ?? [];
+      const merged: CodeSystemConcept = { ...c, concept: merge(c.concept) };
+      if (!merged.concept) delete merged.concept;
+      if (adds.length) {
+        merged.designation = [...(c.designation ?? []), ...adds.flatMap((a) => a.designation ?? [])];
+        merged.property = [...(c.property ?? []), ...adds.flatMap((a) => a.property ?? [])];
+        merged.extension = [...(c.extension ?? []), ...adds.flatMap((a) => a.extension ?? [])];
+        if (!merged.extension.length) delete merged.extension;
+      }
+      return merged;
+    });
+  const properties = [...(base.property ?? [])];
+  for (const s of supplements) {
+    for (const p of s.property ?? []) if (!properties.some((q) => q.code === p.code)) properties.push(p);
+  }
+  return { ...base, property: properties, concept: merge(base.concept) };
+}

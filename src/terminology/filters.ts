@@ -1,0 +1,144 @@
+import type { ValueSetComposeIncludeFilter } from 'fhir/r4';
+import { CodeSystemIndex, Concept, propertyValueText } from './code-system-index';
+import { issue, TerminologyError } from './issues';
+import { compileSafeRegex, safeTest, UnsafePatternError } from './safe-regex';
+
+/**
+ * A compiled ValueSet.compose filter: `candidates` narrows the search where the filter can
+ * (hierarchy filters), `test` decides membership of one concept.
+ */
+export interface CompiledFilter {
+  candidates?: () => Concept[];
+  test: (concept: Concept) => boolean;
+}
+
+type FilterOp = ValueSetComposeIncludeFilter['op'] | 'child-of' | 'descendent-leaf';
+
+function filterError(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, why?: string): TerminologyError {
+  const detail = issue('error', 'not-supported', 'vs-invalid', 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, f.value, cs.url]);
+  if (why) detail.text += `: ${why}`;
+  return new TerminologyError(400, detail);
+}
+
+function splitValues(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+const HIERARCHY_PROPERTIES = new Set(['concept', 'code']);
+
+/** The text values a concept has for a property (standard pseudo-properties included). */
+function valuesOf(cs: CodeSystemIndex, concept: Concept, property: string): string[] {
+  switch (property) {
+    case 'code':
+      return [concept.code];
+    case 'display':
+      return concept.display !== undefined ? [concept.display] : [];
+    case 'definition':
+      return concept.definition !== undefined ? [concept.definition] : [];
+    case 'parent':
+      return concept.parents.length ? concept.parents : cs.propertyValues(concept, 'parent').map(propertyValueText);
+    case 'child':
+      return concept.children.length ? concept.children : cs.propertyValues(concept, 'child').map(propertyValueText);
+    case 'inactive':
+      return [String(concept.inactive)];
+    case 'notSelectable':
+      return [String(concept.notSelectable)];
+    case 'status':
+      return concept.status !== undefined ? [concept.status] : cs.propertyValues(concept, property).map(propertyValueText);
+    default:
+      return cs.propertyValues(concept, property).map(propertyValueText);
+  }
+}
+
+function isKnownProperty(cs: CodeSystemIndex, property: string): boolean {
+  return (
+    cs.propertyDefinitions.has(property) ||
+    ['code', 'display', 'definition', 'parent', 'child', 'inactive', 'notSelectable', 'status', 'concept'].includes(property)
+  );
+}
+
+export function compileFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter): CompiledFilter {
+  const op = f.op as FilterOp;
+  const value = f.value;
+  if (value === undefined || value === '') {
+    if (op !== 'exists') {
+      throw new TerminologyError(
+        400,
+        issue('error', 'invalid', 'vs-invalid', 'UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE', [`${f.property} ${f.op}`, cs.url]),
+      );
+    }
+  }
+  if (HIERARCHY_PROPERTIES.has(f.property) && ['is-a', 'descendent-of', 'is-not-a', 'generalizes', 'child-of', 'descendent-leaf'].includes(op)) {
+    return hierarchyFilter(cs, f, op);
+  }
+  switch (op) {
+    case '=': {
+      if (!isKnownProperty(cs, f.property)) throw filterError(cs, f, `unknown property '${f.property}'`);
+      return { test: (c) => valuesOf(cs, c, f.property).includes(value) };
+    }
+    case 'in':
+    case 'not-in': {
+      const set = new Set(splitValues(value));
+      if (!isKnownProperty(cs, f.property)) throw filterError(cs, f, `unknown property '${f.property}'`);
+      const inSet = (c: Concept): boolean => valuesOf(cs, c, f.property).some((v) => set.has(v));
+      return op === 'in' ? { test: inSet } : { test: (c) => !inSet(c) };
+    }
+    case 'regex': {
+      let regex: RegExp;
+      try {
+        regex = compileSafeRegex(value);
+      } catch (e) {
+        const why = e instanceof UnsafePatternError || e instanceof SyntaxError ? e.message : 'invalid pattern';
+        throw new TerminologyError(400, {
+          ...issue('error', 'invalid', 'vs-invalid', 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, value, cs.url]),
+          text: `The regex '${value}' in the filter on '${f.property}' cannot be used: ${why}`,
+        });
+      }
+      return { test: (c) => valuesOf(cs, c, f.property).some((v) => safeTest(regex, v)) };
+    }
+    case 'exists': {
+      const wanted = value !== 'false';
+      return { test: (c) => (valuesOf(cs, c, f.property).length > 0) === wanted };
+    }
+    default:
+      throw filterError(cs, f);
+  }
+}
+
+function hierarchyFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, op: FilterOp): CompiledFilter {
+  const value = f.value;
+  const root = cs.get(value);
+  const none: CompiledFilter = { candidates: () => [], test: () => false };
+  switch (op) {
+    case 'is-a':
+      if (!root) return none;
+      return { candidates: () => [root, ...cs.descendants(root.code)], test: (c) => cs.subsumedBy(c.code, root.code) };
+    case 'descendent-of':
+      if (!root) return none;
+      return { candidates: () => cs.descendants(root.code), test: (c) => c.code !== root.code && cs.subsumedBy(c.code, root.code) };
+    case 'descendent-leaf':
+      if (!root) return none;
+      return {
+        candidates: () => cs.descendants(root.code).filter((c) => !c.children.length),
+        test: (c) => c.code !== root.code && !c.children.length && cs.subsumedBy(c.code, root.code),
+      };
+    case 'child-of':
+      if (!root) return none;
+      return { candidates: () => root.children.map((k) => cs.get(k)).filter((c): c is Concept => !!c), test: (c) => c.parents.includes(root.code) };
+    case 'is-not-a':
+      if (!root) return { test: () => true };
+      return { test: (c) => !cs.subsumedBy(c.code, root.code) };
+    case 'generalizes':
+      if (!root) return none;
+      return { candidates: () => [root, ...cs.ancestors(root.code)], test: (c) => cs.subsumedBy(root.code, c.code) };
+    default:
+      throw filterError(cs, f);
+  }
+}
+
+/** All concepts matching every filter (AND), using the narrowest candidate list available. */
+export function applyFilters(cs: CodeSystemIndex, filters: CompiledFilter[]): Concept[] {
+  const seeded = filters.find((f) => f.candidates);
+  const base = seeded?.candidates ? seeded.candidates() : cs.concepts;
+  return base.filter((c) => filters.every((f) => f.test(c)));
+}

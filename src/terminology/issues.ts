@@ -1,0 +1,130 @@
+import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
+
+/**
+ * The one catalogue of terminology issues: each has a stable message id (as the HL7 validator and
+ * tx.fhir.org use them), a tx-issue-type code, an OperationOutcome issue type and a message template.
+ */
+
+export type TxIssueType =
+  | 'not-in-vs'
+  | 'invalid-code'
+  | 'invalid-display'
+  | 'display-comment'
+  | 'not-found'
+  | 'code-rule'
+  | 'vs-invalid'
+  | 'status-check'
+  | 'inactive-code'
+  | 'processing-note'
+  | 'cannot-infer'
+  | 'code-comment'
+  | 'version-error'
+  | 'invalid-data'
+  | 'too-costly';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface TerminologyIssue {
+  severity: Severity;
+  /** OperationOutcome.issue.code */
+  type: OperationOutcomeIssue['code'];
+  txType: TxIssueType;
+  messageId: string;
+  text: string;
+  expression?: string[];
+}
+
+const TEMPLATES = {
+  None_of_the_provided_codes_are_in_the_value_set_one: "The provided code '{0}' was not found in the value set '{1}'",
+  TX_GENERAL_CC_ERROR_MESSAGE: "No valid coding was found for the value set '{0}'",
+  Unknown_Code_in_Version: "Unknown code '{0}' in the CodeSystem '{1}' version '{2}'",
+  Unknown_Code_in: "Unknown code '{0}' in the CodeSystem '{1}'",
+  UNKNOWN_CODE_IN_FRAGMENT: "Unknown Code '{0}' in the CodeSystem '{1}' version '{2}' - note that the code system is labeled as a fragment, so the code may be valid in some other fragment",
+  UNKNOWN_CODESYSTEM: "A definition for CodeSystem '{0}' could not be found, so the code cannot be validated",
+  UNKNOWN_CODESYSTEM_VERSION: "A definition for CodeSystem '{0}' version '{1}' could not be found, so the code cannot be validated. Valid versions: {2}",
+  UNKNOWN_CODESYSTEM_VERSION_NONE: "A definition for CodeSystem '{0}' version '{1}' could not be found, so the code cannot be validated. No versions of this code system are known",
+  UNKNOWN_CODESYSTEM_EXP: "A definition for CodeSystem '{0}' could not be found, so the value set cannot be expanded",
+  UNKNOWN_CODESYSTEM_VERSION_EXP: "The code system {0} version {1} could not be found. Valid versions: {2}",
+  VALUESET_VALUE_MISMATCH: "Unable to check whether the code is in the value set '{0}' because the code system {1} was not found",
+  Unable_to_resolve_value_Set_: "A definition for the value Set '{0}' could not be found",
+  Display_Name_for__should_be_one_of__instead_of: "Wrong Display Name '{0}' for {1}#{2}. Valid display is {3} (for the language(s) '{4}')",
+  Display_Name_for__should_be_one_of__instead_of_other: "Wrong Display Name '{0}' for {1}#{2}. Valid display is one of {3} choices: {4} (for the language(s) '{5}')",
+  Display_Name_WS_for__should_be_one_of__instead_of: "Wrong whitespace in Display Name '{0}' for {1}#{2}. Valid display is {3} (for the language(s) '{4}')",
+  NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK: "There are no valid display names found for the code {0}#{1} for language(s) '{2}'. The display is '{3}' which is the default language display",
+  NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR: "Wrong Display Name '{0}' for {1}#{2}. There are no valid display names found for language(s) '{3}'. Default display is '{4}'",
+  INACTIVE_CONCEPT_FOUND: "The concept '{1}' has a status of {0} and its use should be reviewed",
+  DEPRECATED_CONCEPT_FOUND: "The concept '{1}' is deprecated and its use should be reviewed",
+  STATUS_CODE_WARNING_CODE: "The concept '{0}' is valid but is not active",
+  CODE_CASE_DIFFERENCE: "The code '{0}' differs from the correct code '{1}' by case. Although the code system '{2}' is case insensitive, implementers are strongly encouraged to use the correct case anyway",
+  Coding_has_no_system__cannot_validate: 'Coding has no system. A code with no system has no defined meaning, and it cannot be validated. A system should be provided',
+  UNABLE_TO_INFER_CODESYSTEM: "The System URI could not be determined for the code '{0}' in the ValueSet '{1}'",
+  Terminology_TX_System_Relative: "Coding.system must be an absolute reference, not a local reference",
+  ABSTRACT_CODE_NOT_ALLOWED: "Code '{0}#{1}' is abstract, and not allowed in this context",
+  NOT_SELECTABLE_CODE: "The code '{1}' in {0} is not selectable (a grouping or header, not a code for use in records or claims)",
+  CODESYSTEM_CS_NO_VS_NOTCOMPLETE: "The code system '{0}' has content '{1}' and cannot be used for validation or expansion",
+  VALUESET_TOO_COSTLY: "The value set '{0}' expansion has too many codes to produce (>{1})",
+  VALUESET_CIRCULAR_REFERENCE: 'Found a circularity pointing to {0} processing ValueSet with pathway [{1}]',
+  VALUESET_SUPPLEMENT_MISSING: 'Required supplement not found: {0}',
+  UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE: "Unable to handle filter '{0}' on system '{1}' with no value",
+  FILTER_NOT_UNDERSTOOD: "The filter '{0} {1} {2}' on the code system '{3}' is not supported",
+  VALUESET_INCLUDE_NOT_FOUND: "Unable to find included value set '{0}' version '{1}'",
+  VALUESET_VERSION_CHECK: "The version '{0}' of the code system '{1}' is not allowed: the request requires version '{2}'",
+  MSG_DRAFT: "Reference to draft {0} {1}",
+  MSG_DEPRECATED: "Reference to deprecated {0} {1}",
+  MSG_WITHDRAWN: "Reference to withdrawn {0} {1}",
+  MSG_EXPERIMENTAL: "Reference to experimental {0} {1}",
+} as const;
+
+export type MessageId = keyof typeof TEMPLATES;
+
+export function formatMessage(id: MessageId, ...args: Array<string | number>): string {
+  return TEMPLATES[id].replace(/\{(\d+)\}/g, (_m, n: string) => String(args[Number(n)] ?? ''));
+}
+
+export function issue(
+  severity: Severity,
+  type: OperationOutcomeIssue['code'],
+  txType: TxIssueType,
+  messageId: MessageId,
+  args: Array<string | number>,
+  expression?: string,
+): TerminologyIssue {
+  const out: TerminologyIssue = { severity, type, txType, messageId, text: formatMessage(messageId, ...args) };
+  if (expression) out.expression = [expression];
+  return out;
+}
+
+const TX_ISSUE_TYPE = 'http://hl7.org/fhir/tools/CodeSystem/tx-issue-type';
+const MESSAGE_ID = 'http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id';
+
+export function toOperationOutcomeIssue(i: TerminologyIssue): OperationOutcomeIssue {
+  const out: OperationOutcomeIssue = {
+    extension: [{ url: MESSAGE_ID, valueString: i.messageId }],
+    severity: i.severity,
+    code: i.type,
+    details: { coding: [{ system: TX_ISSUE_TYPE, code: i.txType }], text: i.text },
+  };
+  if (i.expression) {
+    out.location = i.expression;
+    out.expression = i.expression;
+  }
+  return out;
+}
+
+export function toOperationOutcome(issues: TerminologyIssue[]): OperationOutcome {
+  return { resourceType: 'OperationOutcome', issue: issues.map(toOperationOutcomeIssue) };
+}
+
+/**
+ * A terminology failure that ends an operation (unknown value set, unusable code system, too
+ * costly): it carries its issue and the HTTP status the edge should answer with.
+ */
+export class TerminologyError extends Error {
+  constructor(
+    readonly status: number,
+    readonly issue: TerminologyIssue,
+  ) {
+    super(issue.text);
+    this.name = 'TerminologyError';
+  }
+}

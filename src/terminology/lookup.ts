@@ -1,0 +1,83 @@
+import type { CodeSystemIndex, Designation, PropertyValue } from './code-system-index';
+import { preferredDisplay, LanguagePreference } from './displays';
+import { issue, TerminologyError } from './issues';
+import type { TerminologyRegistry } from './registry';
+
+export interface LookupInput {
+  system: string;
+  version?: string;
+  code: string;
+  languages: LanguagePreference[];
+  /** Requested property codes; empty means the server's default set (all). */
+  properties: string[];
+}
+
+export interface LookupProperty {
+  code: string;
+  value: PropertyValue;
+  description?: string;
+}
+
+export interface LookupResult {
+  name: string;
+  version?: string;
+  display?: string;
+  definition?: string;
+  abstract: boolean;
+  designations: Designation[];
+  properties: LookupProperty[];
+}
+
+function requireCodeSystem(registry: TerminologyRegistry, system: string, version?: string): CodeSystemIndex {
+  const cs = registry.codeSystem(system, version);
+  if (cs) return cs;
+  const versions = registry.versionsOf('CodeSystem', system);
+  throw new TerminologyError(
+    404,
+    version && versions.length
+      ? issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION', [system, version, versions.join(', ')], 'system')
+      : issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM', [system], 'system'),
+  );
+}
+
+/** $lookup: what the code system says about one code. */
+export function lookup(registry: TerminologyRegistry, input: LookupInput): LookupResult {
+  const cs = requireCodeSystem(registry, input.system, input.version);
+  const concept = cs.get(input.code);
+  if (!concept) {
+    throw new TerminologyError(
+      404,
+      cs.version
+        ? issue('error', 'not-found', 'invalid-code', 'Unknown_Code_in_Version', [input.code, cs.url, cs.version], 'code')
+        : issue('error', 'not-found', 'invalid-code', 'Unknown_Code_in', [input.code, cs.url], 'code'),
+    );
+  }
+  const wanted = (code: string): boolean => !input.properties.length || input.properties.includes(code) || input.properties.includes('*');
+  const properties: LookupProperty[] = [];
+  for (const parent of concept.parents) {
+    if (wanted('parent')) properties.push({ code: 'parent', value: { type: 'code', value: parent }, description: cs.get(parent)?.display });
+  }
+  for (const child of concept.children) {
+    if (wanted('child')) properties.push({ code: 'child', value: { type: 'code', value: child }, description: cs.get(child)?.display });
+  }
+  for (const p of concept.properties) {
+    if (p.code === 'parent' || p.code === 'child') continue;
+    if (wanted(p.code)) {
+      const description = p.value.type === 'code' ? cs.get(p.value.value)?.display : undefined;
+      properties.push(description ? { ...p, description } : { ...p });
+    }
+  }
+  if (wanted('inactive')) properties.push({ code: 'inactive', value: { type: 'boolean', value: concept.inactive } });
+  if (concept.definition !== undefined && input.properties.includes('definition')) {
+    properties.push({ code: 'definition', value: { type: 'string', value: concept.definition } });
+  }
+  return {
+    name: cs.resource.title ?? cs.resource.name ?? cs.url,
+    version: cs.version,
+    display: preferredDisplay(cs, concept, input.languages) ?? concept.code,
+    definition: concept.definition,
+    abstract: concept.notSelectable,
+    designations: concept.designations,
+    properties,
+  };
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import type { CodeSystem, ConceptMap, ValueSet } from 'fhir/r4';
+import { applySupplements, CodeSystemIndex } from './code-system-index';
+import { selectVersion, splitCanonical } from './versions';
+
+export type TerminologyResource = CodeSystem | ValueSet | ConceptMap;
+export type TerminologyResourceType = TerminologyResource['resourceType'];
+
+type ByType = {
+  CodeSystem: CodeSystem;
+  ValueSet: ValueSet;
+  ConceptMap: ConceptMap;
+};
+
+/** Indexes of code systems sent in requests, by content: the validator sends the same ones again and again. */
+const overlayIndexCache = new Map<string, CodeSystemIndex>();
+const OVERLAY_CACHE_LIMIT = 256;
+
+function contentKey(resource: CodeSystem, supplements: CodeSystem[]): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(resource));
+  for (const s of supplements) hash.update(JSON.stringify(s));
+  return hash.digest('hex');
+}
+
+/**
+ * Canonical resources by url and version. A request that carries resources (tx-resource) gets an
+ * overlay: a registry that looks in its own resources first and then in its parent, and is
+ * dropped with the request, so nothing sent by one client is ever visible to another.
+ */
+export class TerminologyRegistry {
+  private readonly byUrl = {
+    CodeSystem: new Map<string, CodeSystem[]>(),
+    ValueSet: new Map<string, ValueSet[]>(),
+    ConceptMap: new Map<string, ConceptMap[]>(),
+  };
+  private readonly byId = {
+    CodeSystem: new Map<string, CodeSystem>(),
+    ValueSet: new Map<string, ValueSet>(),
+    ConceptMap: new Map<string, ConceptMap>(),
+  };
+  private readonly supplementsByBase = new Map<string, CodeSystem[]>();
+  private readonly indexes = new WeakMap<CodeSystem, CodeSystemIndex>();
+
+  constructor(
+    resources: TerminologyResource[],
+    private readonly parent?: TerminologyRegistry,
+  ) {
+    for (const r of resources) this.add(r);
+  }
+
+  /** A request-scoped registry over this one. */
+  overlay(resources: TerminologyResource[]): TerminologyRegistry {
+    return resources.length ? new TerminologyRegistry(resources, this) : this;
+  }
+
+  get isOverlay(): boolean {
+    return this.parent !== undefined;
+  }
+
+  private add(resource: TerminologyResource): void {
+    if (resource.resourceType === 'CodeSystem' && resource.supplements) {
+      const base = splitCanonical(resource.supplements).url;
+      const list = this.supplementsByBase.get(base) ?? [];
+      list.push(resource);
+      this.supplementsByBase.set(base, list);
+    }
+    const type = resource.resourceType;
+    if (resource.url) {
+      const map = this.byUrl[type] as Map<string, TerminologyResource[]>;
+      const list = map.get(resource.url) ?? [];
+      const same = list.findIndex((r) => r.version === resource.version);
+      if (same >= 0) list[same] = resource;
+      else list.push(resource);
+      map.set(resource.url, list);
+    }
+    if (resource.id) (this.byId[type] as Map<string, TerminologyResource>).set(resource.id, resource);
+  }
+
+  /** All versions of a canonical, own resources shadowing the parent's of the same version. */
+  candidates<T extends TerminologyResourceType>(type: T, url: string): ByType[T][] {
+    const own = (this.byUrl[type] as Map<string, ByType[T][]>).get(url) ?? [];
+    const inherited = this.parent?.candidates(type, url) ?? [];
+    return [...own, ...inherited.filter((r) => !own.some((o) => o.version === r.version))];
+  }
+
+  resolve<T extends TerminologyResourceType>(type: T, canonical: string, version?: string): ByType[T] | undefined {
+    const parts = splitCanonical(canonical);
+    const candidates = this.candidates(type, parts.url);
+    return selectVersion(candidates, version ?? parts.version);
+  }
+
+  read<T extends TerminologyResourceType>(type: T, id: string): ByType[T] | undefined {
+    return (this.byId[type] as Map<string, ByType[T]>).get(id) ?? this.parent?.read(type, id);
+  }
+
+  all<T extends TerminologyResourceType>(type: T): ByType[T][] {
+    const own = [...(this.byId[type] as Map<string, ByType[T]>).values()];
+    const withoutId = [...(this.byUrl[type] as Map<string, ByType[T][]>).values()].flat().filter((r) => !r.id);
+    return [...own, ...withoutId, ...(this.parent?.all(type) ?? [])];
+  }
+
+  versionsOf(type: TerminologyResourceType, url: string): string[] {
+    return this.candidates(type, url)
+      .map((r) => r.version)
+      .filter((v): v is string => v !== undefined);
+  }
+
+  supplementsFor(url: string): CodeSystem[] {
+    return [...(this.supplementsByBase.get(url) ?? []), ...(this.parent?.supplementsFor(url) ?? [])];
+  }
+
+  /** The code system (not a supplement) for url|version, indexed, with its supplements applied. */
+  codeSystem(canonical: string, version?: string): CodeSystemIndex | undefined {
+    const parts = splitCanonical(canonical);
+    const candidates = this.candidates('CodeSystem', parts.url).filter((cs) => !cs.supplements);
+    const resource = selectVersion(candidates, version ?? parts.version);
+    return resource ? this.index(resource) : undefined;
+  }
+
+  /** Index a resource; indexes of the base content are kept, those of request content cached by hash. */
+  index(resource: CodeSystem): CodeSystemIndex {
+    const supplements = this.supplementsFor(resource.url ?? '').filter((s) => supplementApplies(s, resource));
+    const owner = this.ownerOf(resource);
+    if (!supplements.some((s) => this.ownerOf(s) !== owner) && owner.indexes.has(resource)) {
+      return owner.indexes.get(resource) as CodeSystemIndex;
+    }
+    if (owner.parent === undefined && supplements.every((s) => this.ownerOf(s) === owner)) {
+      const index = new CodeSystemIndex(applySupplements(resource, supplements));
+      owner.indexes.set(resource, index);
+      return index;
+    }
+    const key = contentKey(resource, supplements);
+    const cached = overlayIndexCache.get(key);
+    if (cached) return cached;
+    const index = new CodeSystemIndex(applySupplements(resource, supplements));
+    if (overlayIndexCache.size >= OVERLAY_CACHE_LIMIT) {
+      const oldest = overlayIndexCache.keys().next().value;
+      if (oldest !== undefined) overlayIndexCache.delete(oldest);
+    }
+    overlayIndexCache.set(key, index);
+    return index;
+  }
+
+  private ownerOf(resource: TerminologyResource): TerminologyRegistry {
+    let registry: TerminologyRegistry | undefined = this;
+    while (registry) {
+      const list = registry.byUrl[resource.resourceType].get(resource.url ?? '') as TerminologyResource[] | undefined;
+      if (list?.includes(resource)) return registry;
+      registry = registry.parent;
+    }
+    return this;
+  }
+}
+
+function supplementApplies(supplement: CodeSystem, base: CodeSystem): boolean {
+  const target = splitCanonical(supplement.supplements ?? '');
+  return target.version === undefined || target.version === base.version;
+}
