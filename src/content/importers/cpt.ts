@@ -67,10 +67,11 @@ export function parseCptDescriptorFile(text: string, options: ParseOptions = {})
 /** The role of a file by its name (LONGULT.txt, MEDU.txt, SHORTU.txt, MODUL.txt), if the name says. */
 export function cptRoleFromName(fileName: string): CptFileRole | undefined {
   const name = baseName(fileName).toUpperCase();
-  if (/MOD/.test(name)) return 'modifier';
-  if (/LONG/.test(name)) return 'long';
-  if (/MED/.test(name)) return 'medium';
-  if (/SHORT/.test(name)) return 'short';
+  // the word must start the name or follow a non-letter: "unnamed.txt" is no MEDium file
+  if (/(^|[^A-Z])MOD/.test(name)) return 'modifier';
+  if (/(^|[^A-Z])LONG/.test(name)) return 'long';
+  if (/(^|[^A-Z])MED/.test(name)) return 'medium';
+  if (/(^|[^A-Z])SHORT/.test(name)) return 'short';
   return undefined;
 }
 
