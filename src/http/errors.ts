@@ -1,0 +1,32 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { FhirError, operationOutcome } from '../fhir/operation-outcome';
+import { TerminologyError, toOperationOutcome } from '../terminology/issues';
+import { sendResource } from './respond';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+}
+
+/** Known errors become OperationOutcomes with their status; anything else is a logged 500. */
+export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, _next) => {
+    if (err instanceof FhirError) return sendResource(req, res, err.status, err.toOperationOutcome());
+    if (err instanceof TerminologyError) return sendResource(req, res, err.status, toOperationOutcome([err.issue]));
+    const e = err as HttpLikeError;
+    if (e?.type === 'entity.parse.failed') {
+      return sendResource(req, res, 400, new FhirError(400, 'structure', `The request body is not valid JSON: ${e.message}`).toOperationOutcome());
+    }
+    if (e?.type === 'entity.too.large') {
+      return sendResource(req, res, 413, new FhirError(413, 'too-costly', 'The request body is too large').toOperationOutcome());
+    }
+    const status = e?.status ?? e?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendResource(req, res, status, new FhirError(status, 'invalid', e.message ?? 'Bad request').toOperationOutcome());
+    }
+    log(`500 ${req.method} ${req.originalUrl}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    sendResource(req, res, 500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
+  };
+}
