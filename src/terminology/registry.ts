@@ -27,6 +27,10 @@ function contentKey(resource: CodeSystem, supplements: CodeSystem[]): string {
  * Canonical resources by url and version. A request that carries resources (tx-resource) gets an
  * overlay: a registry that looks in its own resources first and then in its parent, and is
  * dropped with the request, so nothing sent by one client is ever visible to another.
+ *
+ * Version rules: a request that names a version gets that version (wildcards such as 2.x allowed);
+ * one that names none gets the latest. Same url and version twice: the later wins, except that a
+ * complete code system is never replaced by a fragment.
  */
 export class TerminologyRegistry {
   private readonly byUrl = {
@@ -70,8 +74,8 @@ export class TerminologyRegistry {
       const map = this.byUrl[type] as Map<string, TerminologyResource[]>;
       const list = map.get(resource.url) ?? [];
       const same = list.findIndex((r) => r.version === resource.version);
-      if (same >= 0) list[same] = resource;
-      else list.push(resource);
+      if (same < 0) list.push(resource);
+      else if (!(isComplete(list[same]) && !isComplete(resource))) list[same] = resource;
       map.set(resource.url, list);
     }
     if (resource.id) (this.byId[type] as Map<string, TerminologyResource>).set(resource.id, resource);
@@ -156,4 +160,9 @@ export class TerminologyRegistry {
 function supplementApplies(supplement: CodeSystem, base: CodeSystem): boolean {
   const target = splitCanonical(supplement.supplements ?? '');
   return target.version === undefined || target.version === base.version;
+}
+
+/** Of two code systems with the same url and version, a complete one is kept over a fragment. */
+function isComplete(resource: TerminologyResource): boolean {
+  return resource.resourceType === 'CodeSystem' && resource.content === 'complete';
 }
