@@ -1,0 +1,47 @@
+import type { CodeSystem } from 'fhir/r4';
+import { TerminologyRegistry } from '../../src/terminology/registry';
+import { shapes, shapes2 } from './fixtures';
+
+describe('TerminologyRegistry', () => {
+  const base = new TerminologyRegistry([shapes, shapes2]);
+
+  it('resolves the latest version unless one is named', () => {
+    expect(base.codeSystem(shapes.url as string)?.version).toBe('2.0.0');
+    expect(base.codeSystem(shapes.url as string, '1.0.0')?.version).toBe('1.0.0');
+    expect(base.codeSystem(`${shapes.url}|1.0.0`)?.version).toBe('1.0.0');
+  });
+
+  it('keeps request resources in an overlay that the base never sees', () => {
+    const sent: CodeSystem = { ...shapes, url: 'http://example.org/sent', version: '1' };
+    const overlay = base.overlay([sent]);
+    expect(overlay.codeSystem('http://example.org/sent')).toBeDefined();
+    expect(base.codeSystem('http://example.org/sent')).toBeUndefined();
+  });
+
+  it('reuses the index of identical request content', () => {
+    const sent: CodeSystem = { ...shapes, url: 'http://example.org/cached', version: '1' };
+    const a = base.overlay([sent]).codeSystem('http://example.org/cached');
+    const b = base.overlay([JSON.parse(JSON.stringify(sent)) as CodeSystem]).codeSystem('http://example.org/cached');
+    expect(a).toBe(b);
+  });
+
+  it('applies supplements to the code system they supplement', () => {
+    const supplement: CodeSystem = {
+      resourceType: 'CodeSystem',
+      url: 'http://example.org/shapes-fr',
+      status: 'active',
+      content: 'supplement',
+      supplements: `${shapes.url}|1.0.0`,
+      concept: [{ code: 'square', designation: [{ language: 'fr', value: 'Carré' }] }],
+    };
+    const cs = base.overlay([supplement]).codeSystem(shapes.url as string, '1.0.0');
+    expect(cs?.get('square')?.designations.map((d) => d.value)).toContain('Carré');
+    expect(base.codeSystem(shapes.url as string, '1.0.0')?.get('square')?.designations.map((d) => d.value)).not.toContain('Carré');
+  });
+
+  it('keeps a complete code system over a fragment of the same version', () => {
+    const fragment: CodeSystem = { ...shapes, content: 'fragment', concept: [{ code: 'x' }] };
+    const registry = new TerminologyRegistry([shapes, fragment]);
+    expect(registry.codeSystem(shapes.url as string)?.content).toBe('complete');
+  });
+});
