@@ -43,7 +43,7 @@ function isR4ResourceType(type: string): boolean {
   // fhirpath's R4 model knows exactly the R4 types; the schema also carries Medplum's own.
   let parent: string | undefined = type;
   while (parent && parent !== 'Resource') parent = r4model.type2Parent[parent];
-  return parent === 'Resource' && type !== 'DomainResource';
+  return parent === 'Resource' && type !== 'Resource' && type !== 'DomainResource';
 }
 
 // ---------------------------------------------------------------------------------------------
