@@ -292,6 +292,8 @@ interface Invariant {
   human: string;
   /** `resource` is the resource holding `node`; `root` the outermost one (not the same for contained). */
   evaluate: (node: JsonObject, resource: JsonObject, root: JsonObject) => boolean;
+  /** What a failing node violates, where a native check can say (the duplicate codes, ...). */
+  explain?: (node: JsonObject) => string;
 }
 
 interface ElementRule {
@@ -323,9 +325,9 @@ const NATIVE_EVERYWHERE = new Set(['ele-1', 'ext-1']);
  * descendants() and grows quadratically (3 s for 10,000 concepts, minutes for ICD-10-CM);
  * dom-3 calls as() on collections, which fhirpath.js 5 rejects (it wants a singleton).
  */
-const NATIVE_INVARIANTS: Record<string, (node: JsonObject) => boolean> = {
-  'csd-1': (codeSystem) => duplicateCodes(codeSystem).length === 0,
-  'dom-3': (resource) => unreferencedContainedIds(resource).length === 0,
+const NATIVE_INVARIANTS: Record<string, (node: JsonObject) => string[]> = {
+  'csd-1': (codeSystem) => duplicateCodes(codeSystem).map((code) => `duplicate code '${code}'`),
+  'dom-3': (resource) => unreferencedContainedIds(resource).map((id) => `nothing refers to '#${id}'`),
 };
 
 /**
@@ -430,7 +432,12 @@ function compileInvariants(element: ElementDefinition, basePath: string | undefi
     if (constraint.severity !== 'error' || NATIVE_EVERYWHERE.has(constraint.key)) continue;
     const native = NATIVE_INVARIANTS[constraint.key];
     if (native) {
-      invariants.push({ key: constraint.key, human: constraint.human, evaluate: native });
+      invariants.push({
+        key: constraint.key,
+        human: constraint.human,
+        evaluate: (node) => native(node).length === 0,
+        explain: (node) => native(node).slice(0, 10).join(', '),
+      });
       continue;
     }
     const expression = constraint.expression;
@@ -572,7 +579,14 @@ class DefinitionWalker {
         });
         continue;
       }
-      if (!holds) this.problems.push({ severity: 'error', path: fhirPath, message: `${invariant.key}: ${invariant.human}` });
+      if (!holds) {
+        const detail = invariant.explain?.(node);
+        this.problems.push({
+          severity: 'error',
+          path: fhirPath,
+          message: `${invariant.key}: ${invariant.human}${detail ? ` (${detail})` : ''}`,
+        });
+      }
     }
   }
 }
