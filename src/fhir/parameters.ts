@@ -230,13 +230,6 @@ function checkCardinality(def: OperationDefinition, values: Map<string, Paramete
 // ---------------------------------------------------------------------------------------------
 // Output
 
-export type OutputValue =
-  | { name: string; valueString: string }
-  | { name: string; valueCode: string }
-  | { name: string; valueUri: string }
-  | { name: string; valueBoolean: boolean }
-  | ParametersParameter;
-
 export function parameters(list: Array<ParametersParameter | undefined | false>): Parameters {
   return { resourceType: 'Parameters', parameter: list.filter((p): p is ParametersParameter => !!p) };
 }
