@@ -162,6 +162,29 @@ export function parseQuery(def: OperationDefinition, query: QueryValues): Operat
   return checkCardinality(def, values);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why a value is not a usable Coding, or undefined when it is one. */
+function codingProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return 'not an object';
+  for (const key of ['system', 'version', 'code', 'display']) {
+    if (v[key] !== undefined && typeof v[key] !== 'string') return `${key} must be a string`;
+  }
+  return undefined;
+}
+
+function codeableConceptProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return 'not an object';
+  if (v.text !== undefined && typeof v.text !== 'string') return 'text must be a string';
+  if (v.coding === undefined) return undefined;
+  if (!Array.isArray(v.coding)) return 'coding must be an array';
+  for (const [i, c] of v.coding.entries()) {
+    const problem = codingProblem(c);
+    if (problem) return `coding[${i}]: ${problem}`;
+  }
+  return undefined;
+}
+
 function valueOf(p: ParametersParameter, spec: OperationDefinitionParameter): ParameterValue {
   const name = p.name;
   const type = spec.type ?? (spec.part ? 'part' : 'string');
@@ -180,7 +203,8 @@ function valueOf(p: ParametersParameter, spec: OperationDefinitionParameter): Pa
   }
   if (type === 'Coding' || type === 'CodeableConcept') {
     const v = record[`value${type}`];
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw badRequest(`Parameter '${name}' must be a ${type} (value${type})`, name);
+    const problem = type === 'Coding' ? codingProblem(v) : codeableConceptProblem(v);
+    if (problem) throw badRequest(`Parameter '${name}' must be a ${type} (value${type}): ${problem}`, name);
     return v as Coding | CodeableConcept;
   }
   if (type === 'boolean') {

@@ -69,6 +69,7 @@ const TEMPLATES = {
   FILTER_NOT_UNDERSTOOD: "The filter '{0} {1} {2}' on the code system '{3}' is not supported",
   VALUESET_INCLUDE_NOT_FOUND: "Unable to find included value set '{0}' version '{1}'",
   VALUESET_VERSION_CHECK: "The version '{0}' of the code system '{1}' is not allowed: the request requires version '{2}'",
+  INVALID_SENT_RESOURCE: "The {0} '{1}' sent with the request cannot be used: {2}",
   MSG_DRAFT: "Reference to draft {0} {1}",
   MSG_DEPRECATED: "Reference to deprecated {0} {1}",
   MSG_WITHDRAWN: "Reference to withdrawn {0} {1}",

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, ValueSet } from 'fhir/r4';
 import { applySupplements, CodeSystemIndex } from './code-system-index';
+import { issue, TerminologyError } from './issues';
 import { selectVersion, splitCanonical } from './versions';
+
+/** Why a resource sent with a request cannot be used, or undefined when it can. */
+export type ResourceCheck = (resource: TerminologyResource) => string | undefined;
+
+const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
 
 export type TerminologyResource = CodeSystem | ValueSet | ConceptMap;
 export type TerminologyResourceType = TerminologyResource['resourceType'];
@@ -46,16 +52,38 @@ export class TerminologyRegistry {
   private readonly supplementsByBase = new Map<string, CodeSystem[]>();
   private readonly indexes = new WeakMap<CodeSystem, CodeSystemIndex>();
 
+  private readonly checked = new WeakSet<TerminologyResource>();
+
   constructor(
     resources: TerminologyResource[],
     private readonly parent?: TerminologyRegistry,
+    private readonly problemOf?: ResourceCheck,
   ) {
     for (const r of resources) this.add(r);
   }
 
-  /** A request-scoped registry over this one. */
-  overlay(resources: TerminologyResource[]): TerminologyRegistry {
-    return resources.length ? new TerminologyRegistry(resources, this) : this;
+  /**
+   * A request-scoped registry over this one. `problemOf` checks a sent resource when a request
+   * first uses it, so a broken resource fails the request that relies on it and no other.
+   */
+  overlay(resources: TerminologyResource[], problemOf?: ResourceCheck): TerminologyRegistry {
+    return resources.length ? new TerminologyRegistry(resources, this, problemOf) : this;
+  }
+
+  /** Throws when a resource sent with the request is not usable. */
+  private check<T extends TerminologyResource>(resource: T | undefined): T | undefined {
+    if (!resource || !this.problemOf || this.checked.has(resource)) return resource;
+    const owner = this.ownerOf(resource);
+    if (owner !== this) return owner.check(resource);
+    const problem = this.problemOf(resource);
+    if (problem) {
+      throw new TerminologyError(
+        400,
+        issue('error', 'invalid', 'vs-invalid', 'INVALID_SENT_RESOURCE', [resource.resourceType, canonicalOfResource(resource), problem]),
+      );
+    }
+    this.checked.add(resource);
+    return resource;
   }
 
   get isOverlay(): boolean {
@@ -91,7 +119,7 @@ export class TerminologyRegistry {
   resolve<T extends TerminologyResourceType>(type: T, canonical: string, version?: string): ByType[T] | undefined {
     const parts = splitCanonical(canonical);
     const candidates = this.candidates(type, parts.url);
-    return selectVersion(candidates, version ?? parts.version);
+    return this.checkAll(selectVersion(candidates, version ?? parts.version));
   }
 
   read<T extends TerminologyResourceType>(type: T, id: string): ByType[T] | undefined {
@@ -118,7 +146,7 @@ export class TerminologyRegistry {
   codeSystem(canonical: string, version?: string): CodeSystemIndex | undefined {
     const parts = splitCanonical(canonical);
     const candidates = this.candidates('CodeSystem', parts.url).filter((cs) => !cs.supplements);
-    const resource = selectVersion(candidates, version ?? parts.version);
+    const resource = this.checkAll(selectVersion(candidates, version ?? parts.version));
     return resource ? this.index(resource) : undefined;
   }
 
@@ -144,6 +172,16 @@ export class TerminologyRegistry {
     }
     overlayIndexCache.set(key, index);
     return index;
+  }
+
+  /** Check a resource in whichever overlay of the chain it came from. */
+  private checkAll<T extends TerminologyResource>(resource: T | undefined): T | undefined {
+    let registry: TerminologyRegistry | undefined = this;
+    while (registry) {
+      if (registry.problemOf) return registry.check(resource);
+      registry = registry.parent;
+    }
+    return resource;
   }
 
   private ownerOf(resource: TerminologyResource): TerminologyRegistry {

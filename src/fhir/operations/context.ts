@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, Resource, ValueSet } from 'fhir/r4';
+import { validateResource } from '../resource-validation';
 import { noVersionRules, SystemVersionRules } from '../../terminology/compose';
 import { LanguagePreference, parseLanguages } from '../../terminology/displays';
 import type { TerminologyRegistry, TerminologyResource } from '../../terminology/registry';
@@ -23,7 +25,21 @@ export function requestRegistry(request: OperationRequest): TerminologyRegistry 
   for (const r of request.input.resources('tx-resource') as Resource[]) {
     if (TERMINOLOGY_TYPES.has(r.resourceType)) sent.push(r as TerminologyResource);
   }
-  return request.registry.overlay(sent);
+  return request.registry.overlay(sent, problemOfSentResource);
+}
+
+const checkedByContent = new Map<string, string | undefined>();
+const CHECK_CACHE_LIMIT = 512;
+
+/** A sent resource is usable when it is valid R4 (schema and invariants); results cached by content. */
+export function problemOfSentResource(resource: Resource): string | undefined {
+  const key = createHash('sha256').update(JSON.stringify(resource)).digest('hex');
+  if (checkedByContent.has(key)) return checkedByContent.get(key);
+  const errors = validateResource(resource).filter((p) => p.severity === 'error');
+  const problem = errors.length ? errors.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ') : undefined;
+  if (checkedByContent.size >= CHECK_CACHE_LIMIT) checkedByContent.delete(checkedByContent.keys().next().value as string);
+  checkedByContent.set(key, problem);
+  return problem;
 }
 
 export function languagesOf(request: OperationRequest): LanguagePreference[] {
@@ -49,4 +65,13 @@ export function requireString(input: OperationInput, name: string, why: string):
   const v = input.string(name);
   if (v === undefined || v === '') throw badRequest(`Parameter '${name}' is required ${why}`, name);
   return v;
+}
+
+/** A resource given directly as an operation parameter (valueSet, codeSystem, conceptMap), checked before use. */
+export function sentResource<T extends Resource>(input: OperationInput, name: string): T | undefined {
+  const resource = input.resource<T>(name);
+  if (!resource) return undefined;
+  const problem = problemOfSentResource(resource);
+  if (problem) throw badRequest(`Parameter '${name}' is not a valid ${resource.resourceType}: ${problem}`, name);
+  return resource;
 }

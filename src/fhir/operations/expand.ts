@@ -4,7 +4,7 @@ import { expandValueSet } from '../../terminology/expand';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
 import type { ParameterValue } from '../parameters';
-import { languagesOf, OperationRequest, requestRegistry, versionRulesOf } from './context';
+import { languagesOf, OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
 
 /** Parameters echoed in expansion.parameter, as the ecosystem expects. */
 const ECHOED = new Set([
@@ -27,7 +27,7 @@ export const DEFAULT_MAX_EXPANSION = 10000;
 export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_MAX_EXPANSION): ValueSet {
   const { input } = request;
   const registry = requestRegistry(request);
-  let valueSet = input.resource<ValueSet>('valueSet') ?? (request.instance as ValueSet | undefined);
+  let valueSet = sentResource<ValueSet>(input, 'valueSet') ?? (request.instance as ValueSet | undefined);
   if (!valueSet) {
     const url = input.string('url');
     if (!url) throw badRequest("Parameter 'url' (or 'valueSet') is required: the value set to expand", 'url');

@@ -2,7 +2,7 @@ import type { ConceptMap, Parameters } from 'fhir/r4';
 import { candidateMaps, translate, TranslateResult } from '../../terminology/translate';
 import { badRequest, notFound } from '../operation-outcome';
 import { parameters, parts } from '../parameters';
-import { OperationRequest, requestRegistry } from './context';
+import { OperationRequest, requestRegistry, sentResource } from './context';
 
 function render(result: TranslateResult): Parameters {
   return parameters([
@@ -36,7 +36,7 @@ export function translateOperation(request: OperationRequest): Parameters {
   if (!codings.some((c) => c.code)) throw badRequest("One of the parameters 'code', 'coding' or 'codeableConcept' is required", 'code');
   if (input.has('code') && !input.string('system')) throw badRequest("Parameter 'system' is required with 'code'", 'system');
   let maps: ConceptMap[];
-  const sent = input.resource<ConceptMap>('conceptMap') ?? (request.instance as ConceptMap | undefined);
+  const sent = sentResource<ConceptMap>(input, 'conceptMap') ?? (request.instance as ConceptMap | undefined);
   const url = input.string('url');
   if (sent) maps = [sent];
   else if (url) {

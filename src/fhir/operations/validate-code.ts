@@ -4,7 +4,7 @@ import { toOperationOutcome } from '../../terminology/issues';
 import { CodingToValidate, unknownValueSet, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
 import { parameters } from '../parameters';
-import { languagesOf, OperationRequest, requestRegistry, versionRulesOf } from './context';
+import { languagesOf, OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
 
 function render(result: ValidateCodeResult): Parameters {
   return parameters([
@@ -60,7 +60,7 @@ function common(request: OperationRequest): Omit<ValidateCodeInput, 'target' | '
 /** CodeSystem/$validate-code: the code system comes from url (or system), codeSystem, or the instance. */
 export function codeSystemValidateCodeOperation(request: OperationRequest): Parameters {
   const { input } = request;
-  const sent = input.resource<CodeSystem>('codeSystem');
+  const sent = sentResource<CodeSystem>(input, 'codeSystem');
   const registry = requestRegistry(request).overlay(sent ? [sent] : []);
   const instance = request.instance as CodeSystem | undefined;
   const { form, codings } = codingsOf(request, 'system', 'version');
@@ -78,7 +78,7 @@ export function codeSystemValidateCodeOperation(request: OperationRequest): Para
 export function valueSetValidateCodeOperation(request: OperationRequest): Parameters {
   const { input } = request;
   const registry = requestRegistry(request);
-  let valueSet = input.resource<ValueSet>('valueSet') ?? (request.instance as ValueSet | undefined);
+  let valueSet = sentResource<ValueSet>(input, 'valueSet') ?? (request.instance as ValueSet | undefined);
   if (!valueSet) {
     const url = input.string('url');
     if (!url) throw badRequest("Parameter 'url' (or 'valueSet') is required: the value set to validate against", 'url');

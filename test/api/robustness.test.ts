@@ -1,0 +1,91 @@
+import request from 'supertest';
+import { testApp } from './test-app';
+
+const app = testApp();
+const CPT = 'http://www.ama-assn.org/go/cpt';
+
+/** Inputs a careless or hostile client may send: each must get a 2xx or a 4xx OperationOutcome, never a 5xx. */
+const bodies: unknown[] = [
+  [],
+  null,
+  'text',
+  42,
+  { resourceType: 'Parameters', parameter: 'x' },
+  { resourceType: 'Parameters', parameter: [null] },
+  { resourceType: 'Parameters', parameter: [{}] },
+  { resourceType: 'Parameters', parameter: [{ name: 'code' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'code', valueCode: 5 }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'coding', valueCoding: 'M81.0' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'coding', valueCoding: { system: 7, code: ['a'] } }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'codeableConcept', valueCodeableConcept: { coding: 'x' } }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'valueSet', resource: { resourceType: 'ValueSet', compose: { include: 'x' } } }, { name: 'code', valueCode: 'a' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'CodeSystem', concept: [{ code: null }] } }, { name: 'url', valueUri: 'x' }, { name: 'code', valueCode: 'a' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'CodeSystem', url: 'http://x', status: 'active', content: 'complete', concept: [{ code: null }, 'y', { code: 'a', concept: 'z' }] } }, { name: 'url', valueUri: 'http://x' }, { name: 'system', valueUri: 'http://x' }, { name: 'code', valueCode: 'a' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'CodeSystem', url: 'http://x', status: 'active', content: 'complete', concept: 'x', property: 7 } }, { name: 'url', valueUri: 'http://x' }, { name: 'system', valueUri: 'http://x' }, { name: 'code', valueCode: 'a' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'ValueSet', url: 'http://vs', status: 'active', compose: { include: [{ system: 'http://x', concept: 'q' }, 5] } } }, { name: 'url', valueUri: 'http://vs' }, { name: 'system', valueUri: 'http://x' }, { name: 'code', valueCode: 'a' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'ConceptMap', url: 'http://cm', status: 'active', group: [{ element: 'x' }, null] } }, { name: 'url', valueUri: 'http://cm' }, { name: 'system', valueUri: 'http://x' }, { name: 'code', valueCode: 'a' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'count', valueInteger: -1 }, { name: 'url', valueUri: 'x' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'reverse', valueString: 'yes' }] },
+  {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: CPT, filter: [{ property: 'code', op: 'regex', value: '(a+)+$' }] }] } } },
+    ],
+  },
+  {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: CPT, filter: [{ property: 'code', op: 'regex', value: '[' }] }] } } },
+    ],
+  },
+];
+
+const operations = ['CodeSystem/$lookup', 'CodeSystem/$validate-code', 'CodeSystem/$subsumes', 'ValueSet/$expand', 'ValueSet/$validate-code', 'ConceptMap/$translate'];
+
+describe('no input causes a server error', () => {
+  it.each(operations)('POST %s with malformed bodies', async (op) => {
+    for (const body of bodies) {
+      const res = await request(app).post(`/fhir/${op}`).set('Content-Type', 'application/fhir+json').send(JSON.stringify(body));
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+  });
+
+  it.each(operations)('GET %s with odd queries', async (op) => {
+    const queries = ['', 'code=', 'code=a&code=b', 'system=&code=x', 'count=1e9', 'url=%00', 'coding=a|b|c|d', 'displayLanguage=;;;', 'offset=-5', 'filter=' + 'x'.repeat(5000)];
+    for (const q of queries) {
+      const res = await request(app).get(`/fhir/${op}?${q}`);
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+  });
+
+  it('refuses a catastrophic regex with a 4xx that says why', async () => {
+    const res = await request(app)
+      .post('/fhir/ValueSet/$expand')
+      .set("Content-Type", "application/fhir+json")
+      .send(JSON.stringify(bodies.find((b) => JSON.stringify(b).includes('(a+)+'))))
+      .expect((r) => expect(r.status).toBeGreaterThanOrEqual(400));
+    expect(res.status).toBeLessThan(500);
+    expect(JSON.stringify(res.body)).toMatch(/regex|quantifier/i);
+  });
+
+  it('answers unsupported methods, paths and operations with an OperationOutcome', async () => {
+    for (const [method, path, status] of [
+      ['delete', '/fhir/CodeSystem/cpt', 405],
+      ['put', '/fhir/ValueSet/bone-strength-family', 405],
+      ['get', '/fhir/Patient/1', 404],
+      ['get', '/fhir/CodeSystem/$nope', 404],
+      ['get', '/nowhere', 404],
+    ] as const) {
+      const res = await request(app)[method](path);
+      expect(res.status).toBe(status);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+  });
+
+  it('serves CORS preflight', async () => {
+    const res = await request(app).options('/fhir/ValueSet/$expand').expect(204);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+});
