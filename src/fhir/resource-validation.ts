@@ -22,20 +22,27 @@ type JsonObject = { [key: string]: unknown };
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function validateResource(resource: unknown): ResourceProblem[] {
+/**
+ * `full` (the default, for the server's own content): schema, minimum cardinalities and invariants.
+ * `structure` (for resources clients send along with a request, which are often incomplete drafts):
+ * the JSON schema only, i.e. every element has the right type and shape, so the engine can read it.
+ */
+export type ValidationLevel = 'full' | 'structure';
+
+export function validateResource(resource: unknown, level: ValidationLevel = 'full'): ResourceProblem[] {
   if (!isObject(resource) || typeof resource.resourceType !== 'string') {
     return [{ severity: 'error', path: '', message: 'Not a FHIR resource: there is no resourceType' }];
   }
-  return validateResourceAt(resource, resource.resourceType, resource);
+  return validateResourceAt(resource, resource.resourceType, resource, level);
 }
 
-function validateResourceAt(resource: JsonObject, fhirPath: string, root: JsonObject): ResourceProblem[] {
+function validateResourceAt(resource: JsonObject, fhirPath: string, root: JsonObject, level: ValidationLevel = 'full'): ResourceProblem[] {
   const resourceType = String(resource.resourceType);
   if (!isR4ResourceType(resourceType)) {
     return [{ severity: 'error', path: fhirPath, message: `Unknown FHIR R4 resource type '${resourceType}'` }];
   }
   const problems = schemaProblems(resource, resourceType, fhirPath);
-  new DefinitionWalker(typeRules(resourceType), root, problems).visitResource(resource, fhirPath);
+  if (level === 'full') new DefinitionWalker(typeRules(resourceType), root, problems).visitResource(resource, fhirPath);
   return problems;
 }
 

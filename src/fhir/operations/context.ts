@@ -31,11 +31,11 @@ export function requestRegistry(request: OperationRequest): TerminologyRegistry 
 const checkedByContent = new Map<string, string | undefined>();
 const CHECK_CACHE_LIMIT = 512;
 
-/** A sent resource is usable when it is valid R4 (schema and invariants); results cached by content. */
+/** A sent resource is usable when its elements have the R4 types and shapes; results cached by content. */
 export function problemOfSentResource(resource: Resource): string | undefined {
   const key = createHash('sha256').update(JSON.stringify(resource)).digest('hex');
   if (checkedByContent.has(key)) return checkedByContent.get(key);
-  const errors = validateResource(resource).filter((p) => p.severity === 'error');
+  const errors = validateResource(resource, 'structure').filter((p) => p.severity === 'error');
   const problem = errors.length ? errors.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ') : undefined;
   if (checkedByContent.size >= CHECK_CACHE_LIMIT) checkedByContent.delete(checkedByContent.keys().next().value as string);
   checkedByContent.set(key, problem);
