@@ -221,6 +221,10 @@ export interface ExpansionEntry {
 
 export interface ExpansionLimits {
   maxEntries: number;
+  /** Leave out inactive concepts everywhere (the activeOnly parameter). */
+  activeOnly?: boolean;
+  /** Collects the value sets imported along the way (used-valueset, status warnings). */
+  usedValueSets?: ValueSet[];
 }
 
 const entryKey = (e: { system: string; code: string }): string => `${e.system}\u0000${e.code}`;
@@ -244,9 +248,11 @@ export function expandCompose(ctx: ComposeContext, vs: ValueSet, limits: Expansi
       }
     }
     for (const exclude of vs.compose.exclude ?? []) {
-      for (const e of includeEntries(ctx, exclude, { maxEntries: Number.MAX_SAFE_INTEGER })) entries.delete(entryKey(e));
+      for (const e of includeEntries(ctx, exclude, { ...limits, maxEntries: Number.MAX_SAFE_INTEGER })) entries.delete(entryKey(e));
     }
-    return [...entries.values()];
+    // compose.inactive = false: this value set leaves inactive concepts out.
+    const all = [...entries.values()];
+    return vs.compose.inactive === false || limits.activeOnly ? all.filter((e) => !e.concept?.inactive || e.concept.deprecated) : all;
   } finally {
     leave();
   }
@@ -290,7 +296,9 @@ function includeEntries(ctx: ComposeContext, include: ValueSetComposeInclude, li
     }
   }
   for (const canonical of include.valueSet ?? []) {
-    const imported = expandCompose(ctx, importedValueSet(ctx, canonical), limits);
+    const importedVs = importedValueSet(ctx, canonical);
+    if (limits.usedValueSets && !limits.usedValueSets.includes(importedVs)) limits.usedValueSets.push(importedVs);
+    const imported = expandCompose(ctx, importedVs, limits);
     if (entries === undefined) {
       entries = imported;
     } else {

@@ -3,23 +3,10 @@ import { resolveValueSet } from '../../terminology/compose';
 import { expandValueSet } from '../../terminology/expand';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
-import type { ParameterValue } from '../parameters';
-import { languagesOf, OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
+import { OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
 
-/** Parameters echoed in expansion.parameter, as the ecosystem expects. */
-const ECHOED = new Set([
-  'filter', 'count', 'offset', 'activeOnly', 'includeDesignations', 'includeDefinition', 'excludeNested', 'displayLanguage',
-  'designation', 'property', 'system-version', 'check-system-version', 'force-system-version', 'excludeNotForUI', 'excludePostCoordinated',
-]);
-
-function echo(name: string, value: ParameterValue): ValueSetExpansionParameter | undefined {
-  if (typeof value === 'boolean') return { name, valueBoolean: value };
-  if (typeof value === 'number') return { name, valueInteger: value };
-  if (typeof value !== 'string') return undefined;
-  if (name.endsWith('system-version')) return { name, valueUri: value };
-  if (name === 'displayLanguage') return { name, valueCode: value };
-  return { name, valueString: value };
-}
+/** Version-rule parameters, echoed verbatim; the engine echoes the expansion parameters it applies. */
+const VERSION_RULES = ['system-version', 'check-system-version', 'force-system-version'];
 
 export const DEFAULT_MAX_EXPANSION = 10000;
 
@@ -39,11 +26,10 @@ export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_
   const offset = input.integer('offset');
   if (count !== undefined && count < 0) throw badRequest("Parameter 'count' must not be negative", 'count');
   if (offset !== undefined && offset < 0) throw badRequest("Parameter 'offset' must not be negative", 'offset');
-  const echoed = input
+  const echoed: ValueSetExpansionParameter[] = input
     .entries()
-    .filter(([name]) => ECHOED.has(name))
-    .map(([name, value]) => echo(name, value))
-    .filter((p): p is ValueSetExpansionParameter => !!p);
+    .filter(([name, value]) => VERSION_RULES.includes(name) && typeof value === 'string')
+    .map(([name, value]) => ({ name, valueUri: String(value) }));
   return expandValueSet(registry, {
     valueSet,
     filter: input.string('filter'),
@@ -53,9 +39,11 @@ export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_
     includeDesignations: input.boolean('includeDesignations'),
     includeDefinition: input.boolean('includeDefinition'),
     excludeNested: input.boolean('excludeNested'),
+    excludeNotForUI: input.boolean('excludeNotForUI'),
+    excludePostCoordinated: input.boolean('excludePostCoordinated'),
     designations: input.strings('designation'),
     properties: input.strings('property'),
-    languages: languagesOf(request),
+    displayLanguage: input.string('displayLanguage') ?? request.acceptLanguage,
     versionRules: versionRulesOf(input),
     echo: echoed,
     maxEntries,
