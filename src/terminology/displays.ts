@@ -1,3 +1,4 @@
+import type { Coding } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 
 /**
@@ -23,6 +24,11 @@ export function parseLanguages(header: string | undefined): LanguagePreference[]
     .sort((a, b) => b.q - a.q);
 }
 
+/** A well-formed BCP 47 tag (or `*`), as displayLanguage and Accept-Language entries must be. */
+export function isLanguageTag(tag: string): boolean {
+  return tag === '*' || /^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$/.test(tag);
+}
+
 /** Does a designation language satisfy a requested tag? `en` accepts `en-AU`; `*` accepts anything. */
 export function languageMatches(requested: string, actual: string | undefined): boolean {
   if (requested === '*') return true;
@@ -32,33 +38,129 @@ export function languageMatches(requested: string, actual: string | undefined): 
   return a === r || a.startsWith(`${r}-`) || r.startsWith(`${a}-`);
 }
 
-export interface DisplayCandidate {
-  value: string;
-  language?: string;
+/** How closely a requested language must match: the whole tag, language and region, or the language alone. */
+type MatchDepth = 'full' | 'region' | 'language';
+
+function subtags(tag: string): { language: string; region?: string } {
+  const parts = tag.toLowerCase().split('-');
+  const region = parts.slice(1).find((p) => /^([a-z]{2}|\d{3})$/.test(p));
+  return { language: parts[0], region };
 }
 
-/** Displays a concept has: its display (in the code system's language) and its designations. */
-export function displayCandidates(cs: CodeSystemIndex, concept: Concept): DisplayCandidate[] {
-  const out: DisplayCandidate[] = [];
-  if (concept.display !== undefined) out.push({ value: concept.display, language: cs.language });
-  for (const d of concept.designations) {
-    if (d.use && d.use.code !== 'display' && d.use.code !== '900000000000013009' && d.use.code !== '900000000000003001') continue;
-    if (!out.some((o) => o.value === d.value && o.language === d.language)) out.push({ value: d.value, language: d.language });
+function tagMatches(requested: string, actual: string, depth: MatchDepth): boolean {
+  if (requested === '*') return true;
+  if (depth === 'full') return requested.toLowerCase() === actual.toLowerCase();
+  const r = subtags(requested);
+  const a = subtags(actual);
+  if (r.language !== a.language) return false;
+  return depth === 'language' || r.region === undefined || r.region === a.region;
+}
+
+export interface DisplayDesignation {
+  value: string;
+  language?: string;
+  use?: Coding;
+  /** The concept's own display rather than one of its designations. */
+  primary: boolean;
+}
+
+const DISPLAY_USES = new Set(['display', 'preferredForLanguage', '900000000000548007', '900000000000013009', '900000000000003001']);
+
+export interface DisplayMatch {
+  found: boolean;
+  /** Found only once whitespace is normalised. */
+  whitespace: boolean;
+}
+
+const normalized = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The displays and designations of one concept, with the language rules of the HL7 terminology
+ * ecosystem: a display with no language suits any request, one in the code system's default
+ * language suits a request once the requested languages have nothing of their own.
+ */
+export class ConceptDisplays {
+  constructor(
+    readonly items: DisplayDesignation[],
+    /** The code system's language: the language of displays that state none. */
+    readonly baseLanguage?: string,
+  ) {}
+
+  static of(cs: CodeSystemIndex, concept: Concept): ConceptDisplays {
+    const items: DisplayDesignation[] = [];
+    if (concept.display !== undefined) items.push({ value: concept.display.trim(), language: cs.language, primary: true });
+    for (const d of concept.designations) {
+      items.push({ value: d.value.trim(), language: d.language, use: d.use, primary: false });
+    }
+    return new ConceptDisplays(items, cs.language);
   }
-  return out;
+
+  get isEmpty(): boolean {
+    return this.items.length === 0;
+  }
+
+  withExtra(extra: DisplayDesignation[]): ConceptDisplays {
+    return new ConceptDisplays([...this.items, ...extra], this.baseLanguage);
+  }
+
+  private static isDisplay(d: DisplayDesignation): boolean {
+    return d.primary || !d.use || (d.use.code !== undefined && DISPLAY_USES.has(d.use.code));
+  }
+
+  private static suits(languages: LanguagePreference[], d: DisplayDesignation, depth: MatchDepth, defaultLanguage?: string): boolean {
+    if (defaultLanguage && d.language && tagMatches(defaultLanguage, d.language, 'language')) return true;
+    if (!d.language || !languages.length) return true;
+    return languages.some((l) => tagMatches(l.tag, d.language as string, depth));
+  }
+
+  /** Is `value` one of the displays (any designation) in the languages, case-insensitively? */
+  has(languages: LanguagePreference[], value: string, defaultLanguage?: string): DisplayMatch {
+    const pool = this.items.filter((d) => d.value && ConceptDisplays.suits(languages, d, 'language', defaultLanguage));
+    if (pool.some((d) => d.value.toLowerCase() === value.toLowerCase())) return { found: true, whitespace: false };
+    return { found: false, whitespace: pool.some((d) => normalized(d.value) === normalized(value)) };
+  }
+
+  /** How many displays the languages have, the closest match level that has any. */
+  count(languages: LanguagePreference[], displayOnly: boolean): number {
+    for (const depth of ['full', 'region', 'language'] as const) {
+      const n = this.items.filter((d) => d.value && (!displayOnly || ConceptDisplays.isDisplay(d)) && ConceptDisplays.suits(languages, d, depth)).length;
+      if (n > 0) return n;
+    }
+    return 0;
+  }
+
+  /** The displays of the languages (or all of them when the languages have none), for a message. */
+  present(languages: LanguagePreference[], displayOnly: boolean): string {
+    const render = (d: DisplayDesignation): string => (d.language ? `'${d.value}' (${d.language})` : `'${d.value}'`);
+    const usable = this.items.filter((d) => d.value && (!displayOnly || ConceptDisplays.isDisplay(d)));
+    let chosen = usable.filter((d) => ConceptDisplays.suits(languages, d, 'language'));
+    if (!chosen.length) chosen = usable;
+    const list = chosen.map(render);
+    if (list.length <= 1) return list.join('');
+    return `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+  }
+
+  /** The display to show in the preferred languages; with none, the concept's own display. */
+  preferred(languages: LanguagePreference[]): string | undefined {
+    const wanted = languages.filter((l) => l.q > 0);
+    if (!wanted.length) return (this.items.find((d) => ConceptDisplays.isDisplay(d)) ?? this.items[0])?.value;
+    for (const lang of wanted) {
+      for (const depth of ['full', 'region', 'language'] as const) {
+        const inLanguage = (d: DisplayDesignation): boolean => {
+          const actual = d.language ?? this.baseLanguage;
+          return lang.tag === '*' || (actual !== undefined && tagMatches(lang.tag, actual, depth));
+        };
+        const hit = this.items.find((d) => inLanguage(d) && ConceptDisplays.isDisplay(d)) ?? this.items.find(inLanguage);
+        if (hit) return hit.value;
+      }
+    }
+    return this.items.find((d) => !d.language && ConceptDisplays.isDisplay(d))?.value;
+  }
 }
 
 /** The display to show for a concept in the preferred languages (falls back to the concept's own display). */
 export function preferredDisplay(cs: CodeSystemIndex, concept: Concept, languages: LanguagePreference[]): string | undefined {
-  for (const pref of languages) {
-    if (pref.tag === '*') break;
-    if (concept.display !== undefined && languageMatches(pref.tag, cs.language ?? 'en') && (cs.language || pref.tag.startsWith('en'))) {
-      return concept.display;
-    }
-    const d = concept.designations.find((x) => languageMatches(pref.tag, x.language) && (!x.use || x.use.code === 'display'));
-    if (d) return d.value;
-  }
-  return concept.display;
+  return ConceptDisplays.of(cs, concept).preferred(languages) ?? concept.display;
 }
 
 export const normalizeSpace = (s: string): string => s.trim().replace(/\s+/g, ' ');

@@ -64,7 +64,7 @@ export function compileFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilt
     if (op !== 'exists') {
       throw new TerminologyError(
         400,
-        issue('error', 'invalid', 'vs-invalid', 'UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE', [`${f.property} ${f.op}`, cs.url]),
+        issue('error', 'invalid', 'vs-invalid', 'UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE', [cs.url, f.property, f.op]),
       );
     }
   }

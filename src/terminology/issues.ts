@@ -7,6 +7,7 @@ import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
 
 export type TxIssueType =
   | 'not-in-vs'
+  | 'this-code-not-in-vs'
   | 'invalid-code'
   | 'invalid-display'
   | 'display-comment'
@@ -35,7 +36,7 @@ export interface TerminologyIssue {
 }
 
 const TEMPLATES = {
-  None_of_the_provided_codes_are_in_the_value_set_one: "The provided code '{0}' was not found in the value set '{1}'",
+  None_of_the_provided_codes_are_in_the_value_set_one: "The provided code {0} was not found in the value set '{1}'",
   TX_GENERAL_CC_ERROR_MESSAGE: "No valid coding was found for the value set '{0}'",
   Unknown_Code_in_Version: "Unknown code '{0}' in the CodeSystem '{1}' version '{2}'",
   Unknown_Code_in: "Unknown code '{0}' in the CodeSystem '{1}'",
@@ -44,19 +45,30 @@ const TEMPLATES = {
   UNKNOWN_CODESYSTEM_VERSION: "A definition for CodeSystem '{0}' version '{1}' could not be found, so the code cannot be validated. Valid versions: {2}",
   UNKNOWN_CODESYSTEM_VERSION_NONE: "A definition for CodeSystem '{0}' version '{1}' could not be found, so the code cannot be validated. No versions of this code system are known",
   UNKNOWN_CODESYSTEM_EXP: "A definition for CodeSystem '{0}' could not be found, so the value set cannot be expanded",
-  UNKNOWN_CODESYSTEM_VERSION_EXP: "The code system {0} version {1} could not be found. Valid versions: {2}",
-  VALUESET_VALUE_MISMATCH: "Unable to check whether the code is in the value set '{0}' because the code system {1} was not found",
+  UNKNOWN_CODESYSTEM_VERSION_EXP: "A definition for CodeSystem '{0}' version '{1}' could not be found, so the value set cannot be expanded. Valid versions: {2}",
+  UNKNOWN_CODESYSTEM_VERSION_EXP_NONE: "A definition for CodeSystem '{0}' version '{1}' could not be found, so the value set cannot be expanded. No versions of this code system are known",
+  VALUESET_VALUE_MISMATCH: "The code system '{0}' version '{1}' in the ValueSet include is different to the one in the value ('{2}')",
+  VALUESET_VALUE_MISMATCH_DEFAULT: "The code system '{0}' version '{1}' for the versionless include in the ValueSet include is different to the one in the value ('{3}')",
+  VALUESET_VALUE_MISMATCH_CHANGED: "The code system '{0}' version '{1}' resulting from the version '{2}' in the ValueSet include is different to the one in the value ('{3}')",
   Unable_to_resolve_value_Set_: "A definition for the value Set '{0}' could not be found",
-  Display_Name_for__should_be_one_of__instead_of: "Wrong Display Name '{0}' for {1}#{2}. Valid display is {3} (for the language(s) '{4}')",
-  Display_Name_for__should_be_one_of__instead_of_other: "Wrong Display Name '{0}' for {1}#{2}. Valid display is one of {3} choices: {4} (for the language(s) '{5}')",
-  Display_Name_WS_for__should_be_one_of__instead_of: "Wrong whitespace in Display Name '{0}' for {1}#{2}. Valid display is {3} (for the language(s) '{4}')",
-  NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK: "There are no valid display names found for the code {0}#{1} for language(s) '{2}'. The display is '{3}' which is the default language display",
+  Display_Name_for__should_be_one_of__instead_of_one: "Wrong Display Name '{4}' for {1}#{2}. Valid display is {3} (for the language(s) '{5}')",
+  Display_Name_for__should_be_one_of__instead_of_other: "Wrong Display Name '{4}' for {1}#{2}. Valid display is one of {0} choices: {3} (for the language(s) '{5}')",
+  Display_Name_WS_for__should_be_one_of__instead_of_one: "Wrong whitespace in Display Name '{4}' for {1}#{2}. Valid display is {3} (for the language(s) '{5}')",
+  Display_Name_WS_for__should_be_one_of__instead_of_other: "Wrong whitespace in Display Name '{4}' for {1}#{2}. Valid display is one of {0} choices: {3} (for the language(s) '{5}')",
+  NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK: "There are no valid display names found for the code {1}#{2} for language(s) '{3}'. The display is '{0}' which is a valid display for the default language",
   NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR: "Wrong Display Name '{0}' for {1}#{2}. There are no valid display names found for language(s) '{3}'. Default display is '{4}'",
+  NO_VALID_DISPLAY_AT_ALL: "Cannot validate display Name '{0}' for {1}#{2}: No displays are known",
+  INVALID_DISPLAY_NAME: "Invalid displayLanguage: '{0}'",
   INACTIVE_CONCEPT_FOUND: "The concept '{1}' has a status of {0} and its use should be reviewed",
+  INACTIVE_CONCEPT_FOUND_ADD: "The concept '{1}' has a status of {0} and {2} and its use should be reviewed",
+  CONCEPT_DEPRECATED_IN_VALUESET: "The presence of the concept '{1}' in the system '{0}' in the value set {3} is marked with a status of {2} and its use should be reviewed",
   DEPRECATED_CONCEPT_FOUND: "The concept '{1}' is deprecated and its use should be reviewed",
   STATUS_CODE_WARNING_CODE: "The concept '{0}' is valid but is not active",
   CODE_CASE_DIFFERENCE: "The code '{0}' differs from the correct code '{1}' by case. Although the code system '{2}' is case insensitive, implementers are strongly encouraged to use the correct case anyway",
   Coding_has_no_system__cannot_validate: 'Coding has no system. A code with no system has no defined meaning, and it cannot be validated. A system should be provided',
+  Coding_has_no_code: 'Coding has no code and cannot be validated',
+  Unable_to_resolve_system__value_set_has_multiple_matches: "The System URI could not be determined for the code '{0}' in the ValueSet '{1}': value set expansion has multiple matches: [{2}]",
+  Terminology_TX_System_ValueSet2: "The Coding references a value set, not a code system ('{0}')",
   UNABLE_TO_INFER_CODESYSTEM: "The System URI could not be determined for the code '{0}' in the ValueSet '{1}'",
   Terminology_TX_System_Relative: "Coding.system must be an absolute reference, not a local reference",
   ABSTRACT_CODE_NOT_ALLOWED: "Code '{0}#{1}' is abstract, and not allowed in this context",
@@ -65,10 +77,10 @@ const TEMPLATES = {
   VALUESET_TOO_COSTLY: "The value set '{0}' expansion has too many codes to produce (>{1})",
   VALUESET_CIRCULAR_REFERENCE: 'Found a circularity pointing to {0} processing ValueSet with pathway [{1}]',
   VALUESET_SUPPLEMENT_MISSING: 'Required supplement not found: {0}',
-  UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE: "Unable to handle filter '{0}' on system '{1}' with no value",
+  UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE: 'The system {0} filter with property = {1}, op = {2} has no value',
   FILTER_NOT_UNDERSTOOD: "The filter '{0} {1} {2}' on the code system '{3}' is not supported",
   VALUESET_INCLUDE_NOT_FOUND: "Unable to find included value set '{0}' version '{1}'",
-  VALUESET_VERSION_CHECK: "The version '{0}' of the code system '{1}' is not allowed: the request requires version '{2}'",
+  VALUESET_VERSION_CHECK: "The version '{1}' is not allowed for system '{0}': required to be '{2}' by a version-check parameter",
   INVALID_SENT_RESOURCE: "The {0} '{1}' sent with the request cannot be used: {2}",
   MSG_DRAFT: "Reference to draft {0} {1}",
   MSG_DEPRECATED: "Reference to deprecated {0} {1}",

@@ -1,11 +1,14 @@
-import type { CodeableConcept, ValueSet } from 'fhir/r4';
+import type { CodeableConcept, ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
-import { canonicalOf, ComposeContext, newComposeContext, SystemVersionRules, valueSetContains } from './compose';
-import { displayCandidates, languageMatches, LanguagePreference, normalizeSpace } from './displays';
-import { issue, TerminologyError, TerminologyIssue } from './issues';
+import { canonicalOf, ComposeContext, newComposeContext, resolveValueSet, SystemVersionRules, valueSetContains } from './compose';
+import { ConceptDisplays, DisplayDesignation, LanguagePreference } from './displays';
+import { compileFilter } from './filters';
+import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
+import { resolveCodingVersion, ruleVersion, versionCheckIssue } from './system-versions';
+import { splitCanonical } from './versions';
 
-/** One coding to check; `path` is where it sits in the request (code, Coding, CodeableConcept.coding[1]). */
+/** One coding to check, as the request gave it. */
 export interface CodingToValidate {
   system?: string;
   version?: string;
@@ -20,11 +23,18 @@ export interface ValidateCodeInput {
   /** How the codings were given: a bare code, a Coding, or a CodeableConcept. */
   form: 'code' | 'coding' | 'codeableConcept';
   codings: CodingToValidate[];
+  /** CodeableConcept.text, echoed back with the codings. */
+  text?: string;
+  /** displayLanguage, else Accept-Language, else the value set's language. */
   languages: LanguagePreference[];
+  /** How the languages were asked for, for messages ("de", "en-AU, en;q=0.8"); absent when none were. */
+  languageSummary?: string;
   /** Accept abstract / not-selectable concepts (R4 `abstract` parameter). */
   abstractAllowed: boolean;
   activeOnly: boolean;
   inferSystem: boolean;
+  /** Only membership matters: no reports about the code system or the code itself. */
+  membershipOnly?: boolean;
   /** Wrong displays are warnings rather than errors. */
   lenientDisplay: boolean;
   versionRules?: SystemVersionRules;
@@ -41,231 +51,635 @@ export interface ValidateCodeResult {
   inactive?: boolean;
   status?: string;
   normalizedCode?: string;
+  /** Code systems that could not be found and made the answer false (x-caused-by-unknown-system). */
   unknownSystems: string[];
+  /** Code systems that could not be found for codes that were not in the value set anyway (x-unknown-system). */
+  otherUnknownSystems: string[];
   codeableConcept?: CodeableConcept;
 }
 
-interface CodingOutcome {
-  valid: boolean;
-  inValueSet: boolean;
+/** true: in the value set; false: not in it; null: cannot tell (an unknown code system). */
+type Verdict = boolean | null;
+
+/** What checking one coding found out about it, beyond the verdict. */
+interface Found {
   cs?: CodeSystemIndex;
-  concept?: Concept;
-  system?: string;
-  code?: string;
-  issues: TerminologyIssue[];
-  unknownSystem?: string;
+  displays?: ConceptDisplays;
 }
 
-function pathFor(form: ValidateCodeInput['form'], index: number, element: 'code' | 'display' | 'system' | 'version'): string {
-  if (form === 'code') return element;
-  if (form === 'coding') return `Coding.${element}`;
-  return `CodeableConcept.coding[${index}].${element}`;
-}
+/** The state of one $validate-code: the issues, messages and findings shared by all its codings. */
+class Validation {
+  readonly issues: TerminologyIssue[] = [];
+  readonly messages: string[] = [];
+  readonly unknownSystems = new Set<string>();
+  inactive?: { path: string; code: string; status?: string };
+  normalForm?: string;
+  /** Value sets being checked, outermost first, to stop import cycles. */
+  private readonly stack: string[] = [];
 
-const codingText = (system: string | undefined, code: string, version?: string, display?: string): string =>
-  `${system ?? ''}${version ? `|${version}` : ''}#${code}${display ? ` ('${display}')` : ''}`;
+  constructor(
+    readonly ctx: ComposeContext,
+    readonly input: ValidateCodeInput,
+    readonly valueSet: ValueSet,
+    /** The value set stands for a whole code system (CodeSystem/$validate-code). */
+    readonly internal: boolean,
+  ) {}
 
-/** Check one coding against its code system: existence, case, display, status. */
-function checkAgainstCodeSystem(
-  ctx: ComposeContext,
-  input: ValidateCodeInput,
-  coding: CodingToValidate,
-  index: number,
-  system: string,
-): CodingOutcome {
-  const code = coding.code ?? '';
-  const issues: TerminologyIssue[] = [];
-  const version = input.versionRules?.force.get(system) ?? coding.version ?? input.versionRules?.fallback.get(system);
-  const cs = ctx.registry.codeSystem(system, version);
-  if (!cs || cs.content === 'not-present') {
-    const versions = ctx.registry.versionsOf('CodeSystem', system);
-    const unknown = version ? `${system}|${version}` : system;
-    if (version && versions.length) {
-      issues.push(
-        issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION', [system, version, versions.join(', ')], pathFor(input.form, index, 'system')),
-      );
-    } else {
-      issues.push(issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM', [system], pathFor(input.form, index, 'system')));
-    }
-    return { valid: false, inValueSet: false, system, code, issues, unknownSystem: unknown };
+  get registry(): TerminologyRegistry {
+    return this.ctx.registry;
   }
-  ctx.usedCodeSystems.set(canonicalOf(cs), cs);
+
+  add(i: TerminologyIssue, ifNew = false): boolean {
+    if (ifNew && this.issues.some((x) => x.text === i.text)) return false;
+    this.issues.push(i);
+    return true;
+  }
+
+  message(text: string): void {
+    if (!this.messages.includes(text)) this.messages.push(text);
+  }
+
+  hasErrors(): boolean {
+    return this.issues.some((i) => i.severity === 'error');
+  }
+
+  noteInactive(path: string, code: string, concept: Concept): void {
+    if (this.inactive || !concept.inactive) return;
+    this.inactive = { path, code, status: statusOf(concept) };
+  }
+
+  /** The version of `system` an include (or the coding) selects, honouring the request's version rules. */
+  versionFor(system: string, includeVersion: string | undefined, codingVersion: string | undefined): string | undefined {
+    return ruleVersion(this.ctx.versionRules, system, includeVersion ?? codingVersion);
+  }
+
+  /**
+   * The code system an include checks the coding against (see system-versions.ts): the include's
+   * version under the request rules, narrowed by the coding's; reports version mismatches, an
+   * unknown coding version, and a version that check-system-version rejects.
+   */
+  includeCodeSystem(path: string, system: string, includeVersion: string | undefined, codingVersion: string | undefined): { cs?: CodeSystemIndex; version?: string } {
+    const rules = this.ctx.versionRules;
+    const resolved = resolveCodingVersion(this.registry, rules, system, includeVersion, codingVersion, path);
+    for (const i of resolved.issues) {
+      if (i.severity === 'error') this.message(i.text);
+      this.add(i, true);
+    }
+    if (resolved.unknownCodingVersion) this.unknownSystems.add(resolved.unknownCodingVersion);
+    const version = ruleVersion(rules, system, resolved.version);
+    const cs = this.findCodeSystem(system, version);
+    const rejected = cs && versionCheckIssue(rules, cs, at(path, 'version'));
+    if (rejected) {
+      this.message(rejected.text);
+      this.add(rejected, true);
+    }
+    return { cs, version };
+  }
+
+  findCodeSystem(system: string, version: string | undefined): CodeSystemIndex | undefined {
+    const cs = this.registry.codeSystem(system, version);
+    if (!cs || cs.content === 'not-present' || cs.content === 'supplement') return undefined;
+    this.ctx.usedCodeSystems.set(canonicalOf(cs), cs);
+    return cs;
+  }
+
+  /** Report a code system that cannot be found, once per system (and version). */
+  unknownCodeSystem(path: string, system: string, version: string | undefined): void {
+    let id: MessageId = 'UNKNOWN_CODESYSTEM';
+    let key = system;
+    let args: string[] = [system];
+    if (version) {
+      const versions = this.registry.versionsOf('CodeSystem', system);
+      id = versions.length ? 'UNKNOWN_CODESYSTEM_VERSION' : 'UNKNOWN_CODESYSTEM_VERSION_NONE';
+      key = versions.length ? `${system}|${version}` : system;
+      args = [system, version, presentList(versions)];
+    }
+    const i = issue('error', 'not-found', 'not-found', id, args, at(path, 'system'));
+    this.message(i.text);
+    if (!this.unknownSystems.has(key)) {
+      this.unknownSystems.add(key);
+      this.add(i);
+    }
+  }
+
+  enter(vs: ValueSet): () => void {
+    const key = canonicalOf(vs);
+    if (this.stack.includes(key)) {
+      throw new TerminologyError(400, issue('error', 'processing', 'vs-invalid', 'VALUESET_CIRCULAR_REFERENCE', [key, this.stack.join(', ')]));
+    }
+    this.stack.push(key);
+    return () => this.stack.pop();
+  }
+}
+
+const at = (path: string, element: string): string => (path ? `${path}.${element}` : element);
+
+function presentList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function statusOf(concept: Concept): string | undefined {
+  if (concept.status) return concept.status;
+  return concept.inactive ? 'inactive' : undefined;
+}
+
+function isAbsoluteUri(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(s);
+}
+
+/** Any designation the value set's include gives a listed concept counts as a display too. */
+function includeDesignations(include: ValueSetComposeInclude, code: string): DisplayDesignation[] {
+  const listed = include.concept?.find((c) => c.code === code);
+  if (!listed) return [];
+  const out: DisplayDesignation[] = [];
+  if (listed.display) out.push({ value: listed.display, primary: false });
+  for (const d of listed.designation ?? []) out.push({ value: d.value, language: d.language, use: d.use, primary: false });
+  return out;
+}
+
+const STANDARDS_STATUS = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
+const VALUESET_DEPRECATED = 'http://hl7.org/fhir/StructureDefinition/valueset-deprecated';
+
+/** Does the include (one compose.include or exclude) hold the code? Reports what it finds about the code on the way. */
+function checkInclude(
+  v: Validation,
+  path: string,
+  role: 'in' | 'not in',
+  cs: CodeSystemIndex,
+  include: ValueSetComposeInclude,
+  code: string,
+  found: Found,
+): boolean {
+  const report = role === 'in' && !v.input.membershipOnly;
+  const excludeInactive = v.valueSet.compose?.inactive === false;
+  const accept = (concept: Concept): boolean => {
+    found.displays = ConceptDisplays.of(cs, concept).withExtra(includeDesignations(include, concept.code));
+    if (concept.notSelectable && !v.input.abstractAllowed && !v.internal) {
+      if (report) v.add(issue('error', 'business-rule', 'code-rule', 'ABSTRACT_CODE_NOT_ALLOWED', [cs.url, code], at(path, 'code')));
+      return false;
+    }
+    if (concept.inactive && (excludeInactive || v.input.activeOnly)) {
+      if (role === 'in') {
+        const i = issue('error', 'business-rule', 'code-rule', 'STATUS_CODE_WARNING_CODE', [code], at(path, 'code'));
+        v.add(i);
+        v.message(i.text);
+        if (!v.input.membershipOnly) v.noteInactive(path, code, concept);
+      }
+      return false;
+    }
+    if (role === 'in') v.noteInactive(path, code, concept);
+    return true;
+  };
+
+  if (!include.concept && !include.filter?.length) {
+    const concept = cs.get(code);
+    if (!concept) {
+      if (report) {
+        if (cs.content !== 'complete') {
+          // Against a value set the code may be in some other fragment; asked whether the code
+          // system itself has the code, a fragment that lacks it cannot say yes.
+          const i = issue(v.internal ? 'error' : 'warning', 'code-invalid', 'invalid-code', 'UNKNOWN_CODE_IN_FRAGMENT', [code, cs.url, cs.version ?? ''], at(path, 'code'));
+          v.add(i);
+          return !v.internal;
+        }
+        v.add(unknownCode(cs, code, path));
+      }
+      return false;
+    }
+    if (concept.code !== code && role === 'in') {
+      v.add(issue('information', 'business-rule', 'code-rule', 'CODE_CASE_DIFFERENCE', [code, concept.code, canonicalOf(cs)], at(path, 'code')));
+      v.normalForm = concept.code;
+    }
+    return accept(concept);
+  }
+
+  if (include.concept) {
+    const listed = include.concept.find((c) => c.code === code);
+    if (listed) {
+      const concept = cs.get(code);
+      if (concept && accept(concept)) {
+        const status = listed.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
+        const deprecated = status === 'withdrawn' || status === 'deprecated' ? status : listed.extension?.some((e) => e.url === VALUESET_DEPRECATED) ? 'deprecated' : undefined;
+        if (deprecated && role === 'in') {
+          v.add(issue('warning', 'business-rule', 'code-comment', 'CONCEPT_DEPRECATED_IN_VALUESET', [cs.url, code, deprecated, canonicalOf(v.valueSet)], at(path, 'code')));
+        }
+        return true;
+      }
+      if (concept) return false;
+    }
+  }
+
+  if (include.filter?.length) {
+    const filters = include.filter.map((f) => compileFilter(cs, f));
+    const concept = cs.get(code);
+    if (concept && filters.every((f) => f.test(concept))) return accept(concept);
+  }
+  return false;
+}
+
+function unknownCode(cs: CodeSystemIndex, code: string, path: string): TerminologyIssue {
+  return cs.version
+    ? issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in_Version', [code, cs.url, cs.version], at(path, 'code'))
+    : issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in', [code, cs.url], at(path, 'code'));
+}
+
+/** Is system#code in the value set? Reports on the code system and the code as it goes. */
+function checkValueSet(v: Validation, vs: ValueSet, path: string, system: string, version: string | undefined, code: string, found: Found): Verdict {
+  const leave = v.enter(vs);
+  try {
+    if (!vs.compose) return checkExpansion(v, vs, path, system, version, code, found);
+    let result: Verdict = false;
+    for (const include of vs.compose.include) {
+      if (!include.system) {
+        result = true;
+      } else if (include.system === system) {
+        const { cs, version: wanted } = v.includeCodeSystem(path, system, include.version, version);
+        if (!cs) {
+          if (v.input.membershipOnly) return false;
+          v.unknownCodeSystem(path, system, wanted);
+          return null;
+        }
+        found.cs = cs;
+        result = checkInclude(v, path, 'in', cs, include, code, found);
+      } else {
+        result = false;
+      }
+      for (const canonical of include.valueSet ?? []) {
+        const imported = importedValueSet(v, canonical);
+        if (result === true) result = checkValueSet(v, imported, path, system, version, code, found);
+      }
+      if (result === true) break;
+    }
+    if (result !== true) return result;
+    for (const exclude of vs.compose.exclude ?? []) {
+      let excluded = true;
+      if (exclude.system) {
+        const cs = exclude.system === system ? v.findCodeSystem(system, v.versionFor(system, exclude.version, version)) : undefined;
+        excluded = !!cs && checkInclude(v, path, 'not in', cs, exclude, code, {});
+      }
+      for (const canonical of exclude.valueSet ?? []) {
+        excluded = excluded && membershipOf(v, importedValueSet(v, canonical), system, code);
+      }
+      if (excluded) return false;
+    }
+    return true;
+  } finally {
+    leave();
+  }
+}
+
+/** Plain membership, without reports (for excludes). */
+function membershipOf(v: Validation, vs: ValueSet, system: string, code: string): boolean {
+  try {
+    return valueSetContains(newComposeContext(v.registry, v.ctx.versionRules), vs, system, code).kind === 'member';
+  } catch {
+    return false;
+  }
+}
+
+function importedValueSet(v: Validation, canonical: string): ValueSet {
+  const vs = resolveValueSet(v.registry, canonical);
+  if (vs) return vs;
+  const parts = splitCanonical(canonical);
+  throw new TerminologyError(
+    404,
+    parts.version
+      ? issue('error', 'not-found', 'not-found', 'VALUESET_INCLUDE_NOT_FOUND', [parts.url, parts.version])
+      : issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]),
+  );
+}
+
+/** A value set given only as an expansion: membership is being listed in it. */
+function checkExpansion(v: Validation, vs: ValueSet, path: string, system: string, version: string | undefined, code: string, found: Found): Verdict {
+  const stack = [...(vs.expansion?.contains ?? [])];
+  let entry: (typeof stack)[number] | undefined;
+  while (stack.length) {
+    const c = stack.pop();
+    if (!c) break;
+    if (c.system === system && c.code === code && (!version || !c.version || c.version === version)) {
+      entry = c;
+      break;
+    }
+    stack.push(...(c.contains ?? []));
+  }
+  if (!entry) return false;
+  const wanted = v.versionFor(system, entry.version, version);
+  const cs = v.findCodeSystem(system, wanted);
+  if (!cs) {
+    if (v.input.membershipOnly) return false;
+    v.unknownCodeSystem(path, system, wanted);
+    return null;
+  }
+  found.cs = cs;
   const concept = cs.get(code);
   if (!concept) {
-    if (cs.content === 'fragment') {
-      issues.push(
-        issue('warning', 'code-invalid', 'invalid-code', 'UNKNOWN_CODE_IN_FRAGMENT', [code, cs.url, cs.version ?? ''], pathFor(input.form, index, 'code')),
-      );
-      return { valid: false, inValueSet: false, cs, system, code, issues };
-    }
-    issues.push(
-      cs.version
-        ? issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in_Version', [code, cs.url, cs.version], pathFor(input.form, index, 'code'))
-        : issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in', [code, cs.url], pathFor(input.form, index, 'code')),
-    );
-    return { valid: false, inValueSet: false, cs, system, code, issues };
+    if (!v.input.membershipOnly) v.add(unknownCode(cs, code, path));
+    return false;
   }
-  if (concept.code !== code) {
-    issues.push(
-      issue('information', 'business-rule', 'code-rule', 'CODE_CASE_DIFFERENCE', [code, concept.code, cs.url], pathFor(input.form, index, 'code')),
-    );
-  }
-  if (concept.inactive) {
-    issues.push(
-      issue('warning', 'business-rule', 'code-comment', concept.deprecated ? 'DEPRECATED_CONCEPT_FOUND' : 'INACTIVE_CONCEPT_FOUND', [concept.status ?? 'inactive', concept.code], pathFor(input.form, index, 'code')),
-    );
-  }
-  if (concept.notSelectable && input.target.kind === 'code-system') {
-    issues.push(
-      issue('warning', 'business-rule', 'code-rule', 'NOT_SELECTABLE_CODE', [canonicalOf(cs), concept.code], pathFor(input.form, index, 'code')),
-    );
-  }
-  if (coding.display !== undefined) issues.push(...checkDisplay(input, cs, concept, coding.display, index));
-  const valid = !issues.some((i) => i.severity === 'error');
-  return { valid, inValueSet: false, cs, concept, system, code: concept.code, issues };
-}
-
-function checkDisplay(input: ValidateCodeInput, cs: CodeSystemIndex, concept: Concept, display: string, index: number): TerminologyIssue[] {
-  const all = displayCandidates(cs, concept);
-  if (!all.length) return [];
-  const wanted = input.languages.filter((l) => l.tag !== '*');
-  const inLanguage = wanted.length ? all.filter((c) => wanted.some((w) => languageMatches(w.tag, c.language ?? cs.language ?? 'en'))) : all;
-  const pool = inLanguage.length ? inLanguage : all;
-  if (pool.some((c) => c.value === display)) return [];
-  if (!cs.caseSensitive && pool.some((c) => c.value.toLowerCase() === display.toLowerCase())) return [];
-  const severity = input.lenientDisplay ? 'warning' : 'error';
-  const languageList = wanted.length ? wanted.map((w) => w.tag).join(', ') : '--';
-  const expression = pathFor(input.form, index, 'display');
-  if (wanted.length && !inLanguage.length && all.some((c) => c.value === display)) {
-    return [
-      issue('information', 'invalid', 'display-comment', 'NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK', [cs.url, concept.code, languageList, display], expression),
-    ];
-  }
-  const choices = pool.map((c) => `'${c.value}'${c.language ? ` (${c.language})` : ''}`);
-  const whitespaceOnly = pool.some((c) => normalizeSpace(c.value) === normalizeSpace(display));
-  if (whitespaceOnly) {
-    return [issue(severity, 'invalid', 'invalid-display', 'Display_Name_WS_for__should_be_one_of__instead_of', [display, cs.url, concept.code, choices[0], languageList], expression)];
-  }
-  if (wanted.length && !inLanguage.length) {
-    return [
-      issue(severity, 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR', [display, cs.url, concept.code, languageList, concept.display ?? ''], expression),
-    ];
-  }
-  return choices.length === 1
-    ? [issue(severity, 'invalid', 'invalid-display', 'Display_Name_for__should_be_one_of__instead_of', [display, cs.url, concept.code, choices[0], languageList], expression)]
-    : [issue(severity, 'invalid', 'invalid-display', 'Display_Name_for__should_be_one_of__instead_of_other', [display, cs.url, concept.code, choices.length, choices.join(', '), languageList], expression)];
+  found.displays = ConceptDisplays.of(cs, concept);
+  v.noteInactive(path, code, concept);
+  return true;
 }
 
 /** The system a value set can only mean for a bare code (inferSystem). */
-function inferSystem(ctx: ComposeContext, vs: ValueSet, code: string): string | undefined {
+function inferSystem(v: Validation, code: string): { system?: string; candidates: string[] } {
   const systems = new Set<string>();
-  for (const include of vs.compose?.include ?? []) if (include.system) systems.add(include.system);
-  const matches = [...systems].filter((s) => {
-    try {
-      return valueSetContains(ctx, vs, s, code).kind === 'member';
-    } catch {
-      return false;
+  const walk = (vs: ValueSet, depth: number): void => {
+    for (const include of vs.compose?.include ?? []) {
+      if (include.system) systems.add(include.system);
+      if (depth < 8) for (const c of include.valueSet ?? []) {
+        const imported = resolveValueSet(v.registry, c);
+        if (imported) walk(imported, depth + 1);
+      }
     }
-  });
-  return matches.length === 1 ? matches[0] : undefined;
+    for (const c of vs.expansion?.contains ?? []) if (c.system) systems.add(c.system);
+  };
+  walk(v.valueSet, 0);
+  const candidates = [...systems].filter((s) => membershipOf(v, v.valueSet, s, code));
+  return { system: candidates.length === 1 ? candidates[0] : undefined, candidates };
 }
 
-function validateOne(ctx: ComposeContext, input: ValidateCodeInput, coding: CodingToValidate, index: number): CodingOutcome {
+/** Check a display given for a code that is in the value set. */
+function checkDisplay(v: Validation, displays: ConceptDisplays, cs: CodeSystemIndex, code: string, display: string, path: string): void {
+  const languages = v.input.languages;
+  const summary = v.input.languageSummary ?? '--';
+  const system = cs.url;
+  const match = displays.has(languages, display);
+  if (match.found) return;
+  let severity: TerminologyIssue['severity'] = v.input.lenientDisplay ? 'warning' : 'error';
+  const id = match.whitespace ? 'Display_Name_WS_for__should_be_one_of__instead_of' : 'Display_Name_for__should_be_one_of__instead_of';
+  let count = displays.count(languages, true);
+  if (count === 0) {
+    severity = 'warning';
+    count = displays.count(languages, false);
+  }
+  let i: TerminologyIssue;
+  if (count === 0) {
+    const fallback = displays.preferred([]);
+    if (fallback === undefined) {
+      i = issue('warning', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_AT_ALL', [display, system, code], at(path, 'display'));
+    } else if (displays.has(languages, display, cs.language ?? 'en').found) {
+      i = issue('information', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK', [display, system, code, summary, fallback], at(path, 'display'));
+    } else {
+      i = issue(v.input.lenientDisplay ? 'warning' : 'error', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR', [display, system, code, summary, fallback], at(path, 'display'));
+    }
+  } else {
+    i = displayIssue(severity, id, count, system, code, displays.present(languages, true), display, summary, path);
+  }
+  v.message(i.text);
+  v.add(i);
+}
+
+function displayIssue(
+  severity: TerminologyIssue['severity'],
+  id: 'Display_Name_WS_for__should_be_one_of__instead_of' | 'Display_Name_for__should_be_one_of__instead_of',
+  count: number,
+  system: string,
+  code: string,
+  choices: string,
+  display: string,
+  summary: string,
+  path: string,
+): TerminologyIssue {
+  const text = issue(severity, 'invalid', 'invalid-display', count === 1 ? `${id}_one` : `${id}_other`, [count, system, code, choices, display, summary], at(path, 'display'));
+  return { ...text, messageId: id };
+}
+
+/** A coding that is not in the value set is still looked up in its code system, to say what is wrong with it. */
+function reportOutside(v: Validation, coding: CodingToValidate, system: string, index: number, path: string, found: Found, reported: Set<string>): void {
+  const input = v.input;
+  if (!isAbsoluteUri(system)) {
+    const where = input.form === 'coding' ? 'Coding.system' : input.form === 'codeableConcept' ? `CodeableConcept.coding[${index}].system` : 'system';
+    const i = issue('error', 'invalid', 'invalid-data', 'Terminology_TX_System_Relative', [], where);
+    v.messages.push(i.text);
+    v.add(i);
+  }
+  const version = coding.version ?? impliedVersion(v.valueSet, system);
+  const cs = v.findCodeSystem(system, version);
+  if (!cs) {
+    if (resolveValueSet(v.registry, system)) {
+      const i = issue('error', 'invalid', 'invalid-data', 'Terminology_TX_System_ValueSet2', [system], at(path, 'system'));
+      v.message(i.text);
+      v.add(i);
+      return;
+    }
+    const exists = !!v.findCodeSystem(system, undefined);
+    v.unknownCodeSystem(path, system, !exists || version ? version : undefined);
+    return;
+  }
+  found.cs = cs;
   const code = coding.code ?? '';
-  let system = coding.system;
-  const target = input.target;
-  if (!system && target.kind === 'value-set' && (input.inferSystem || input.form === 'code')) {
-    system = inferSystem(ctx, target.valueSet, code);
-    if (!system) {
-      return {
-        valid: false,
-        inValueSet: false,
-        code,
-        issues: [
-          issue('error', 'not-found', 'cannot-infer', 'UNABLE_TO_INFER_CODESYSTEM', [code, canonicalOf(target.valueSet)], pathFor(input.form, index, 'code')),
-          issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [`#${code}`, canonicalOf(target.valueSet)], pathFor(input.form, index, 'code')),
-        ],
-      };
+  const concept = cs.get(code);
+  if (!concept) {
+    const key = `${system}|${cs.version ?? ''}#${code}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    if (cs.content === 'complete') {
+      const i = unknownCode(cs, code, path);
+      v.message(i.text);
+      v.add(i, true);
+    } else {
+      v.add(issue('warning', 'code-invalid', 'invalid-code', 'UNKNOWN_CODE_IN_FRAGMENT', [code, system, cs.version ?? ''], at(path, 'code')), true);
+    }
+    return;
+  }
+  found.displays = ConceptDisplays.of(cs, concept);
+  if (!input.membershipOnly) v.noteInactive(path, code, concept);
+  if (coding.display && !found.displays.isEmpty) {
+    const languages = input.languages;
+    const match = found.displays.has(languages, coding.display);
+    if (!match.found) {
+      const id = match.whitespace ? 'Display_Name_WS_for__should_be_one_of__instead_of' : 'Display_Name_for__should_be_one_of__instead_of';
+      const count = found.displays.count(languages, true);
+      const severity = input.lenientDisplay ? 'warning' : 'error';
+      const i =
+        count === 0
+          ? issue('warning', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_AT_ALL', [coding.display, system, code], at(path, 'display'))
+          : displayIssue(severity, id, count, system, code, found.displays.present(languages, true), coding.display, input.languageSummary ?? '--', path);
+      v.message(i.text);
+      v.add(i);
     }
   }
-  if (!system) {
-    return {
-      valid: false,
-      inValueSet: false,
-      code,
-      issues: [issue('error', 'invalid', 'invalid-data', 'Coding_has_no_system__cannot_validate', [], pathFor(input.form, index, 'system'))],
-    };
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(system) === false) {
-    return {
-      valid: false,
-      inValueSet: false,
-      code,
-      system,
-      issues: [issue('error', 'invalid', 'invalid-data', 'Terminology_TX_System_Relative', [], pathFor(input.form, index, 'system'))],
-    };
-  }
-  const outcome = checkAgainstCodeSystem(ctx, input, coding, index, system);
-  if (target.kind === 'code-system') return { ...outcome, inValueSet: outcome.valid };
-  const vs = target.valueSet;
-  if (outcome.unknownSystem) {
-    const mismatch = issue('warning', 'not-found', 'not-found', 'VALUESET_VALUE_MISMATCH', [canonicalOf(vs), outcome.unknownSystem], pathFor(input.form, index, 'code'));
-    return { ...outcome, issues: [...outcome.issues, mismatch] };
-  }
-  const membership = valueSetContains(ctx, vs, system, outcome.code ?? code, coding.version);
-  let inValueSet = membership.kind === 'member';
-  const issues = [...outcome.issues];
-  if (inValueSet && outcome.concept) {
-    if (outcome.concept.notSelectable && !input.abstractAllowed) inValueSet = false;
-    if (outcome.concept.inactive && input.activeOnly) inValueSet = false;
-  }
-  if (!inValueSet && outcome.concept) {
-    issues.unshift(
-      issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [codingText(system, code, coding.version), canonicalOf(vs)], pathFor(input.form, index, 'code')),
-    );
-  } else if (!outcome.concept && !outcome.unknownSystem) {
-    issues.unshift(
-      issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [codingText(system, code, coding.version), canonicalOf(vs)], pathFor(input.form, index, 'code')),
-    );
-  }
-  return { ...outcome, inValueSet, valid: outcome.valid && inValueSet, issues };
+}
+
+/** The version a value set pins for a system, when the coding names none. */
+function impliedVersion(vs: ValueSet, system: string): string | undefined {
+  const versions = (vs.compose?.include ?? []).filter((i) => i.system === system && i.version).map((i) => i.version as string);
+  return versions.sort().pop();
+}
+
+/** The path of coding `index` in the request, for issue expressions. */
+function codingPath(form: ValidateCodeInput['form'], index: number): string {
+  if (form === 'code') return '';
+  if (form === 'coding') return 'Coding';
+  return `CodeableConcept.coding[${index}]`;
+}
+
+function renderCoding(system: string | undefined, version: string | undefined, code: string, display?: string): string {
+  return `${system ?? ''}${version ? `|${version}` : ''}#${code}${display ? ` ('${display}')` : ''}`;
+}
+
+/** The value set that stands for a code system in CodeSystem/$validate-code. */
+function codeSystemValueSet(registry: TerminologyRegistry, input: ValidateCodeInput): ValueSet {
+  const first = input.codings.find((c) => c.system) ?? input.codings[0];
+  const system = first?.system ?? '';
+  const cs = registry.codeSystem(system, first?.version);
+  const include: ValueSetComposeInclude = { system };
+  const version = cs?.version ?? first?.version;
+  if (version) include.version = version;
+  return {
+    resourceType: 'ValueSet',
+    status: 'active',
+    url: cs?.resource.valueSet ?? `${system}/vs`,
+    version,
+    compose: { include: [include] },
+  };
 }
 
 /** $validate-code against a code system or a value set (the target), for a code, Coding or CodeableConcept. */
 export function validateCode(registry: TerminologyRegistry, input: ValidateCodeInput): ValidateCodeResult {
   const ctx = newComposeContext(registry, input.versionRules);
-  const outcomes = input.codings.map((c, i) => validateOne(ctx, input, c, i));
-  const chosen = outcomes.find((o) => o.valid) ?? outcomes.find((o) => o.concept) ?? outcomes[0];
-  const issues = outcomes.flatMap((o) => o.issues);
-  const valid = outcomes.some((o) => o.valid);
-  if (input.form === 'codeableConcept' && !valid && input.target.kind === 'value-set') {
-    issues.unshift(issue('error', 'code-invalid', 'not-in-vs', 'TX_GENERAL_CC_ERROR_MESSAGE', [canonicalOf(input.target.valueSet)]));
-  }
-  const result: ValidateCodeResult = {
-    result: valid,
-    issues: valid ? issues.filter((i) => i.severity !== 'error' || i.txType !== 'not-in-vs') : issues,
-    unknownSystems: [...new Set(outcomes.map((o) => o.unknownSystem).filter((s): s is string => !!s))],
-  };
-  if (chosen) {
-    result.code = chosen.code;
-    result.system = chosen.system;
-    if (chosen.cs) result.version = chosen.cs.version;
-    if (chosen.concept) {
-      result.display = chosen.concept.display;
-      if (chosen.concept.inactive) {
-        result.inactive = true;
-        result.status = chosen.concept.status ?? 'inactive';
+  const internal = input.target.kind === 'code-system';
+  const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
+  const v = new Validation(ctx, input, valueSet, internal);
+  const form = input.form;
+  const reported = new Set<string>();
+
+  let ok: Verdict = false;
+  let chosen: { system?: string; code: string; version?: string; display?: string; path: string } | undefined;
+  let fallback: { system?: string; code: string; version?: string } | undefined;
+  let fallbackDisplay: string | undefined;
+  let impliedSystem: string | undefined;
+  const codelist: string[] = [];
+  let noCode = false;
+
+  for (const [index, coding] of input.codings.entries()) {
+    const path = codingPath(form, index);
+    const code = coding.code;
+    if (!code) {
+      const text = coding.system ? `Coding has no code for system ${coding.system} and cannot be validated` : 'Coding has no code and cannot be validated';
+      v.message(text);
+      v.add({ severity: 'warning', type: 'invalid', txType: 'invalid-data', messageId: 'Coding_has_no_code', text, ...(path ? { expression: [path] } : {}) });
+      noCode = true;
+      break;
+    }
+    const found: Found = {};
+    let system = coding.system;
+    let verdict: Verdict;
+    if (!system && !input.inferSystem && form !== 'code') {
+      const i = issue('warning', 'invalid', 'invalid-data', 'Coding_has_no_system__cannot_validate', [], path || undefined);
+      v.message(i.text);
+      v.add(i);
+      verdict = false;
+    } else if (!system) {
+      const inferred = inferSystem(v, code);
+      system = inferred.system;
+      if (!system) {
+        const i =
+          inferred.candidates.length > 1
+            ? issue('error', 'not-found', 'cannot-infer', 'Unable_to_resolve_system__value_set_has_multiple_matches', [code, canonicalOf(valueSet), inferred.candidates.join(', ')], 'code')
+            : issue('error', 'not-found', 'cannot-infer', 'UNABLE_TO_INFER_CODESYSTEM', [code, canonicalOf(valueSet)], 'code');
+        v.message(i.text);
+        v.add(i);
+        verdict = false;
+      } else {
+        impliedSystem = system;
+        verdict = checkValueSet(v, valueSet, path, system, coding.version, code, found);
       }
-      if (chosen.code !== undefined && input.codings.some((c) => c.code !== chosen.concept?.code && c.code?.toLowerCase() === chosen.concept?.code.toLowerCase())) {
-        result.normalizedCode = chosen.concept.code;
+    } else {
+      verdict = checkValueSet(v, valueSet, path, system, coding.version, code, found);
+    }
+
+    if (!fallback || verdict === true) fallback = { system: coding.system, code, version: coding.version };
+    if (fallback && !fallback.version && found.cs?.version) fallback.version = found.cs.version;
+    codelist.push(`'${renderCoding(system ?? coding.system, coding.version, code, coding.display)}'`);
+
+    if (verdict === false && !internal && form === 'codeableConcept') {
+      v.add(
+        issue('information', 'code-invalid', 'this-code-not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [`'${renderCoding(system, coding.version, code, coding.display)}'`, canonicalOf(valueSet)], `${path}.code`),
+      );
+    }
+    if (ok !== true && verdict !== false) ok = verdict;
+
+    if (verdict === true) {
+      if (coding.display && found.displays && !found.displays.isEmpty && found.cs) {
+        checkDisplay(v, found.displays, found.cs, code, coding.display, path);
       }
+      if (!chosen) {
+        chosen = {
+          system: system ?? coding.system,
+          code,
+          version: found.cs?.version,
+          display: found.displays?.preferred(input.languages) ?? found.displays?.preferred([]),
+          path,
+        };
+      }
+    } else if (!input.membershipOnly && (system ?? coding.system)) {
+      const before = found.displays;
+      reportOutside(v, coding, (system ?? coding.system) as string, index, path, found, reported);
+      if (found.displays && found.displays !== before && !chosen) {
+        fallbackDisplay = found.displays.preferred(input.languages) ?? found.displays.preferred([]);
+      }
+      if (found.cs?.version && form !== 'codeableConcept' && fallback && !fallback.version) fallback.version = found.cs.version;
     }
   }
-  if (input.form === 'codeableConcept') {
-    result.codeableConcept = { coding: input.codings.map((c) => ({ ...c })) };
+
+  const noCodeSummary = noCode && (form !== 'codeableConcept' || internal);
+  if (ok === false && !noCodeSummary && (!internal || !v.hasErrors())) {
+    const i =
+      form === 'codeableConcept'
+        ? issue('error', 'code-invalid', 'not-in-vs', 'TX_GENERAL_CC_ERROR_MESSAGE', [canonicalOf(valueSet)])
+        : issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [codelist.join(', '), canonicalOf(valueSet)], form === 'coding' ? 'Coding.code' : 'code');
+    if (v.add(i, true)) v.message(i.text);
   }
-  const messages = result.issues.filter((i) => i.severity === 'error' || i.severity === 'warning').map((i) => i.text);
-  if (messages.length) result.message = messages.join('; ');
+
+  const valid = ok === true && !v.hasErrors();
+  const result: ValidateCodeResult = { result: valid, issues: v.issues, unknownSystems: [], otherUnknownSystems: [] };
+  if (chosen?.system) result.system = chosen.system;
+  else if (ok === true && impliedSystem) result.system = impliedSystem;
+  else if (fallback?.system && form !== 'codeableConcept') result.system = fallback.system;
+  for (const s of v.unknownSystems) {
+    if (ok === false) result.otherUnknownSystems.push(s);
+    else if (!valid) result.unknownSystems.push(s);
+  }
+  if (v.normalForm) result.normalizedCode = v.normalForm;
+  if (chosen) result.code = chosen.code;
+  else if (fallback && form !== 'codeableConcept') result.code = fallback.code;
+  if (chosen?.version) result.version = chosen.version;
+  else if (fallback?.version && form !== 'codeableConcept') result.version = fallback.version;
+  const display = chosen ? chosen.display : form !== 'codeableConcept' ? fallbackDisplay : undefined;
+  if (display !== undefined && (chosen || (fallback && form !== 'codeableConcept'))) result.display = display;
+
+  if (v.inactive) {
+    const status = v.inactive.status;
+    if (form !== 'codeableConcept' || (chosen && v.inactive.path === chosen.path)) {
+      result.inactive = true;
+      if (status && status !== 'inactive') result.status = status;
+    }
+    const plain = status === undefined || status === 'inactive' || status === 'DISCOURAGED';
+    const i = issue('warning', 'business-rule', 'code-comment', plain ? 'INACTIVE_CONCEPT_FOUND' : 'INACTIVE_CONCEPT_FOUND_ADD', [status ?? 'inactive', v.inactive.code, 'inactive'], v.inactive.path || 'code');
+    v.message(i.text);
+    v.add({ ...i, messageId: 'INACTIVE_CONCEPT_FOUND' });
+  }
+
+  // With a concept that is valid, the not-selectable note of a code system check is the project's own warning
+  if (internal && chosen) {
+    const cs = registry.codeSystem(chosen.system ?? '', chosen.version);
+    const concept = cs?.get(chosen.code);
+    if (cs && concept?.notSelectable) {
+      const i = issue('warning', 'business-rule', 'code-rule', 'NOT_SELECTABLE_CODE', [canonicalOf(cs), concept.code], at(chosen.path, 'code'));
+      v.add(i);
+      v.message(i.text);
+    }
+  }
+
+  for (const i of v.issues) if (i.severity === 'error') v.message(i.text);
+  if (v.messages.length) result.message = [...v.messages].sort().join('; ');
+  if (form === 'codeableConcept') {
+    result.codeableConcept = { coding: input.codings.map((c) => ({ ...c })) };
+    if (input.text !== undefined) result.codeableConcept.text = input.text;
+  }
   return result;
 }
 

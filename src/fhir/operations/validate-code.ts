@@ -1,10 +1,11 @@
 import type { CodeSystem, Parameters, ValueSet } from 'fhir/r4';
 import { resolveValueSet } from '../../terminology/compose';
-import { toOperationOutcome } from '../../terminology/issues';
+import { isLanguageTag, parseLanguages } from '../../terminology/displays';
+import { issue, TerminologyError, toOperationOutcome } from '../../terminology/issues';
 import { CodingToValidate, unknownValueSet, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
 import { parameters } from '../parameters';
-import { languagesOf, OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
+import { OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
 
 function render(result: ValidateCodeResult): Parameters {
   return parameters([
@@ -19,17 +20,19 @@ function render(result: ValidateCodeResult): Parameters {
     result.normalizedCode !== undefined && { name: 'normalized-code', valueCode: result.normalizedCode },
     result.codeableConcept !== undefined && { name: 'codeableConcept', valueCodeableConcept: result.codeableConcept },
     ...result.unknownSystems.map((s) => ({ name: 'x-caused-by-unknown-system', valueCanonical: s })),
+    ...result.otherUnknownSystems.map((s) => ({ name: 'x-unknown-system', valueCanonical: s })),
     result.issues.length > 0 && { name: 'issues', resource: toOperationOutcome(result.issues) },
   ]);
 }
 
 /** The codings to check and the form they came in: code(+system), coding, or codeableConcept. */
-function codingsOf(request: OperationRequest, systemParam: string, versionParam: string): Pick<ValidateCodeInput, 'form' | 'codings'> {
+function codingsOf(request: OperationRequest, systemParam: string, versionParam: string): Pick<ValidateCodeInput, 'form' | 'codings' | 'text'> {
   const { input } = request;
   const cc = input.codeableConcept('codeableConcept');
   if (cc) {
     if (!cc.coding?.length) throw badRequest("Parameter 'codeableConcept' has no coding to validate", 'codeableConcept');
-    return { form: 'codeableConcept', codings: cc.coding.map((c) => ({ system: c.system, version: c.version, code: c.code, display: c.display })) };
+    const codings = cc.coding.map((c) => ({ system: c.system, version: c.version, code: c.code, display: c.display }));
+    return cc.text !== undefined ? { form: 'codeableConcept', codings, text: cc.text } : { form: 'codeableConcept', codings };
   }
   const coding = input.coding('coding');
   if (coding) {
@@ -43,11 +46,30 @@ function codingsOf(request: OperationRequest, systemParam: string, versionParam:
   return { form: 'code', codings: [c] };
 }
 
-function common(request: OperationRequest): Omit<ValidateCodeInput, 'target' | 'form' | 'codings'> {
+/**
+ * The display languages: displayLanguage, else Accept-Language, else the value set's own language.
+ * A malformed displayLanguage is a client error.
+ */
+function languagesFor(request: OperationRequest, valueSet?: ValueSet): Pick<ValidateCodeInput, 'languages' | 'languageSummary'> {
+  const displayLanguage = request.input.string('displayLanguage');
+  if (displayLanguage !== undefined) {
+    const tags = displayLanguage.split(',').map((t) => t.trim().split(';')[0].trim());
+    if (tags.some((t) => !isLanguageTag(t))) {
+      throw new TerminologyError(400, issue('error', 'processing', 'invalid-display', 'INVALID_DISPLAY_NAME', [displayLanguage]));
+    }
+  }
+  const source = displayLanguage || request.acceptLanguage || valueSet?.language;
+  const languages = parseLanguages(source);
+  if (!source || !languages.length) return { languages: [] };
+  return { languages, languageSummary: languages.map((l) => l.tag).join(', ') };
+}
+
+function common(request: OperationRequest, valueSet?: ValueSet): Omit<ValidateCodeInput, 'target' | 'form' | 'codings'> {
   const { input } = request;
   const mode = input.string('valueSetMode') ?? input.string('mode');
   return {
-    languages: languagesOf(request),
+    ...languagesFor(request, valueSet),
+    membershipOnly: input.boolean('membershipOnly') ?? mode === 'CHECK_MEMBERSHIP_ONLY',
     abstractAllowed: input.boolean('abstract') ?? false,
     activeOnly: input.boolean('activeOnly') ?? false,
     inferSystem: input.boolean('inferSystem') ?? false,
@@ -63,7 +85,7 @@ export function codeSystemValidateCodeOperation(request: OperationRequest): Para
   const sent = sentResource<CodeSystem>(input, 'codeSystem');
   const registry = requestRegistry(request).overlay(sent ? [sent] : []);
   const instance = request.instance as CodeSystem | undefined;
-  const { form, codings } = codingsOf(request, 'system', 'version');
+  const { form, codings, text } = codingsOf(request, 'system', 'version');
   const url = input.string('url') ?? sent?.url ?? instance?.url;
   const version = input.string('version') ?? sent?.version ?? instance?.version;
   for (const c of codings) {
@@ -71,7 +93,7 @@ export function codeSystemValidateCodeOperation(request: OperationRequest): Para
     if (!c.version && c.system === url) c.version = version;
   }
   if (!codings.some((c) => c.system)) throw badRequest("Parameter 'url' (the code system) is required", 'url');
-  return render(validateCode(registry, { target: { kind: 'code-system' }, form, codings, ...common(request) }));
+  return render(validateCode(registry, { target: { kind: 'code-system' }, form, codings, text, ...common(request) }));
 }
 
 /** ValueSet/$validate-code: the value set comes from url(+valueSetVersion), valueSet, or the instance. */
@@ -88,6 +110,6 @@ export function valueSetValidateCodeOperation(request: OperationRequest): Parame
       throw unknownValueSet(version ? `${url}|${version}` : url);
     }
   }
-  const { form, codings } = codingsOf(request, 'system', 'systemVersion');
-  return render(validateCode(registry, { target: { kind: 'value-set', valueSet }, form, codings, ...common(request) }));
+  const { form, codings, text } = codingsOf(request, 'system', 'systemVersion');
+  return render(validateCode(registry, { target: { kind: 'value-set', valueSet }, form, codings, text, ...common(request, valueSet) }));
 }
