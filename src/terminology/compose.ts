@@ -3,16 +3,10 @@ import type { CodeSystemIndex, Concept } from './code-system-index';
 import { applyFilters, compileFilter } from './filters';
 import { issue, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
-import { splitCanonical, versionMatches } from './versions';
+import { noVersionRules, resolveCodingVersion, ruleVersion, SystemVersionRules, versionCheckIssue } from './system-versions';
+import { presentVersionList, splitCanonical } from './versions';
 
-/** Version rules a request sets for code systems (system-version, force-system-version, check-system-version). */
-export interface SystemVersionRules {
-  force: Map<string, string>;
-  fallback: Map<string, string>;
-  check: Map<string, string>;
-}
-
-export const noVersionRules = (): SystemVersionRules => ({ force: new Map(), fallback: new Map(), check: new Map() });
+export { noVersionRules, type SystemVersionRules } from './system-versions';
 
 export interface ComposeContext {
   registry: TerminologyRegistry;
@@ -64,10 +58,12 @@ export function resolveValueSet(registry: TerminologyRegistry, canonical: string
 
 function unknownSystemError(ctx: ComposeContext, system: string, version: string | undefined, forExpansion: boolean): TerminologyError {
   const versions = ctx.registry.versionsOf('CodeSystem', system);
-  if (version && versions.length) {
+  if (version) {
     return new TerminologyError(
       404,
-      issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION_EXP', [system, version, versions.join(', ')]),
+      versions.length
+        ? issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION_EXP', [system, version, presentVersionList(versions)])
+        : issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION_EXP_NONE', [system, version]),
     );
   }
   return new TerminologyError(404, {
@@ -75,26 +71,32 @@ function unknownSystemError(ctx: ComposeContext, system: string, version: string
   });
 }
 
-/** The code system an include draws on, honouring the request's version rules. */
+/**
+ * The code system an include draws on, honouring the request's version rules. A version that
+ * check-system-version rejects ends the operation (expansion); membership checks use
+ * codeSystemForMembership, which leaves that to validation to report.
+ */
 export function codeSystemForInclude(
   ctx: ComposeContext,
   system: string,
   includeVersion: string | undefined,
 ): { cs?: CodeSystemIndex; version?: string } {
-  const rules = ctx.versionRules;
-  const version = rules.force.get(system) ?? includeVersion ?? rules.fallback.get(system);
+  const version = ruleVersion(ctx.versionRules, system, includeVersion);
   const cs = ctx.registry.codeSystem(system, version);
   if (cs) {
-    const check = rules.check.get(system);
-    if (check && !versionMatches(check, cs.version)) {
-      throw new TerminologyError(
-        400,
-        issue('error', 'exception', 'version-error', 'VALUESET_VERSION_CHECK', [cs.version ?? '', system, check]),
-      );
-    }
+    const rejected = versionCheckIssue(ctx.versionRules, cs);
+    if (rejected) throw new TerminologyError(400, rejected);
     ctx.usedCodeSystems.set(canonicalOf(cs), cs);
   }
   return { cs, version };
+}
+
+/** The code system an include checks a coding against: the include's version, narrowed or filled in by the coding's. */
+function codeSystemForMembership(ctx: ComposeContext, system: string, includeVersion: string | undefined, codingVersion: string | undefined): CodeSystemIndex | undefined {
+  const { version } = resolveCodingVersion(ctx.registry, ctx.versionRules, system, includeVersion, codingVersion, '');
+  const cs = ctx.registry.codeSystem(system, ruleVersion(ctx.versionRules, system, version));
+  if (cs) ctx.usedCodeSystems.set(canonicalOf(cs), cs);
+  return cs;
 }
 
 function ensureUsable(cs: CodeSystemIndex): void {
@@ -182,8 +184,9 @@ function includeContains(
   let result: Membership = { kind: 'member', system };
   if (include.system) {
     if (include.system !== system) return { kind: 'not-member' };
-    const { cs, version } = codeSystemForInclude(ctx, include.system, include.version ?? requestedVersion);
-    if (!cs) throw unknownSystemError(ctx, include.system, version, false);
+    // An include whose code system is not known contains nothing; validation reports the unknown version.
+    const cs = codeSystemForMembership(ctx, include.system, include.version, requestedVersion);
+    if (!cs) return { kind: 'not-member' };
     ensureUsable(cs);
     const concept = cs.get(code);
     if (include.concept) {

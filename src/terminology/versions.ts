@@ -61,3 +61,11 @@ export function selectVersion<T extends { version?: string }>(candidates: T[], v
   if (!matches.length) return undefined;
   return matches.reduce((best, c) => (compareVersions(c.version, best.version) > 0 ? c : best));
 }
+
+/** Versions as messages list them: "1.0.0", "1.0.0 or 1.2.0", "1.0.0, 1.1.0 and 1.2.0" (in version order). */
+export function presentVersionList(versions: string[]): string {
+  const sorted = [...new Set(versions)].sort(compareVersions);
+  if (sorted.length <= 1) return sorted.join('');
+  if (sorted.length === 2) return `${sorted[0]} or ${sorted[1]}`;
+  return `${sorted.slice(0, -1).join(', ')} and ${sorted[sorted.length - 1]}`;
+}
