@@ -30,6 +30,7 @@ const ECOSYSTEM_PARAMETERS: OperationDefinitionParameter[] = [
   { name: 'lenient-display-validation', use: 'in', min: 0, max: '1', type: 'boolean' },
   { name: 'activeOnly', use: 'in', min: 0, max: '1', type: 'boolean' },
   { name: 'membershipOnly', use: 'in', min: 0, max: '1', type: 'boolean' },
+  { name: 'valueset-membership-only', use: 'in', min: 0, max: '1', type: 'boolean' },
   { name: 'cache-id', use: 'in', min: 0, max: '1', type: 'id' },
   { name: 'diagnostics', use: 'in', min: 0, max: '1', type: 'boolean' },
   { name: 'property', use: 'in', min: 0, max: '*', type: 'string' },

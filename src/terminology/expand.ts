@@ -11,7 +11,7 @@ import type {
   ValueSetExpansionParameter,
 } from 'fhir/r4';
 import type { CodeSystemIndex, Concept, PropertyValue } from './code-system-index';
-import { canonicalOf, expandCompose, ExpansionEntry, newComposeContext, SystemVersionRules } from './compose';
+import { canonicalOf, expandCompose, ExpansionEntry, newComposeContext, statesSeveralVersions, SystemVersionRules } from './compose';
 import { LanguagePreference, parseLanguages } from './displays';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
@@ -35,9 +35,14 @@ export interface ExpandInput {
   /** displayLanguage, or the HTTP Accept-Language when the parameter is absent, as the client wrote it. */
   displayLanguage?: string;
   versionRules?: SystemVersionRules;
+  /** Supplements the request asks to be used (useSupplement). */
+  useSupplements?: string[];
   /** Further parameters (version rules) echoed verbatim in expansion.parameter. */
   echo: ValueSetExpansionParameter[];
+  /** Most concepts an expansion may gather, imports included. */
   maxEntries: number;
+  /** Most concepts one response may return; more must be paged with count and offset. */
+  maxReturned?: number;
 }
 
 const CONCEPT_PROPERTIES = 'http://hl7.org/fhir/concept-properties';
@@ -289,6 +294,8 @@ interface RenderContext {
   wildcardRefused: boolean;
   vsLanguage?: string;
   properties: PropertyDeclarations;
+  /** Entries say which version they come from when the value set draws on several versions of a system. */
+  showVersions: boolean;
 }
 
 function addProperty(ctx: RenderContext, extensions: Extension[], code: string, uri: string | undefined, value: PropertyValueElement, repeatable = false): void {
@@ -307,6 +314,7 @@ function toContains(entry: ExpansionEntry, ctx: RenderContext): ValueSetExpansio
   if (concept?.notSelectable) c.abstract = true;
   if (isInactive(cs, concept)) c.inactive = true;
   c.code = entry.code;
+  if (ctx.showVersions && entry.version) c.version = entry.version;
 
   const candidates = candidatesFor(entry, ctx.vsLanguage);
   const preferred = preferredCandidate(candidates, ctx.languages, ctx.wildcardRefused);
@@ -366,6 +374,12 @@ function hierarchyPossible(vs: ValueSet, textFiltered: boolean): boolean {
 }
 
 const keyOf = (system: string, code: string): string => `${system}\u0000${code}`;
+
+/** A concept under two parents in the expansion (a poly-hierarchy) cannot be shown as a tree. */
+function isPolyHierarchy(entries: ExpansionEntry[]): boolean {
+  const present = new Set(entries.map((e) => keyOf(e.system, e.code)));
+  return entries.some((e) => (e.concept?.parents.filter((p) => present.has(keyOf(e.system, p))).length ?? 0) > 1);
+}
 
 /** Nest entries under their nearest ancestor in the expansion. */
 function nest(entries: ExpansionEntry[], render: (e: ExpansionEntry) => ValueSetExpansionContains): ValueSetExpansionContains[] {
@@ -428,6 +442,20 @@ function statusWarning(used: CanonicalStatus, source: CanonicalStatus): ValueSet
   return undefined;
 }
 
+/** A value set that is itself deprecated, withdrawn or retired is reported as such to whoever expands it. */
+function ownStatusWarning(vs: CanonicalStatus): ValueSetExpansionParameter | undefined {
+  if (vs.standardsStatus === 'deprecated') return { name: 'warning-deprecated', valueUri: vs.canonical };
+  if (vs.standardsStatus === 'withdrawn') return { name: 'warning-withdrawn', valueUri: vs.canonical };
+  if (vs.status === 'retired') return { name: 'warning-retired', valueUri: vs.canonical };
+  return undefined;
+}
+
+/** Contained value sets, resolvable as `#id` by the value set that contains them. */
+function withContained(registry: TerminologyRegistry, vs: ValueSet): TerminologyRegistry {
+  const contained = (vs.contained ?? []).filter((r): r is ValueSet => r.resourceType === 'ValueSet' && !!r.id);
+  return contained.length ? registry.overlay(contained.map((r) => ({ ...r, url: `#${r.id}` }))) : registry;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Supplements.
 
@@ -442,8 +470,8 @@ function supplementsApplied(registry: TerminologyRegistry, cs: CodeSystemIndex):
   });
 }
 
-function checkSupplements(registry: TerminologyRegistry, vs: ValueSet): void {
-  const missing = requiredSupplements(vs).filter((canonical) => {
+function checkSupplements(registry: TerminologyRegistry, vs: ValueSet, requested: string[]): void {
+  const missing = [...requiredSupplements(vs), ...requested].filter((canonical) => {
     const { url, version } = splitCanonical(canonical);
     const found = registry.resolve('CodeSystem', url, version);
     return !found?.supplements;
@@ -456,10 +484,11 @@ function checkSupplements(registry: TerminologyRegistry, vs: ValueSet): void {
 // ---------------------------------------------------------------------------------------------
 
 /** $expand: the members of a value set, filtered and paged, as a ValueSet with an expansion. */
-export function expandValueSet(registry: TerminologyRegistry, request: ExpandInput): ValueSet {
+export function expandValueSet(base: TerminologyRegistry, request: ExpandInput): ValueSet {
   const input = withDeclaredParameters(request);
   const vs = input.valueSet;
-  checkSupplements(registry, vs);
+  const registry = withContained(base, vs);
+  checkSupplements(registry, vs, input.useSupplements ?? []);
   const ctx = newComposeContext(registry, input.versionRules);
   const usedValueSets: ValueSet[] = [];
   let entries = expandCompose(ctx, vs, { maxEntries: input.maxEntries, activeOnly: input.activeOnly === true, usedValueSets });
@@ -474,8 +503,13 @@ export function expandValueSet(registry: TerminologyRegistry, request: ExpandInp
   const total = entries.length;
   const offset = input.offset ?? 0;
   const page = input.count !== undefined || offset > 0 ? entries.slice(offset, input.count !== undefined ? offset + input.count : undefined) : entries;
+  if (input.maxReturned !== undefined && page.length > input.maxReturned) {
+    throw new TerminologyError(422, issue('error', 'too-costly', 'too-costly', 'VALUESET_TOO_COSTLY', [canonicalOf(vs), input.maxReturned]));
+  }
   const hierarchical =
-    input.excludeNested !== true && offset === 0 && (input.count === undefined || input.count >= total) && hierarchyPossible(vs, matches !== undefined);
+    input.excludeNested !== true && offset === 0 && (input.count === undefined || input.count >= total) &&
+    hierarchyPossible(vs, matches !== undefined) &&
+    !isPolyHierarchy(page);
 
   const languages = parseLanguagesWithZero(input.displayLanguage);
   const render: RenderContext = {
@@ -484,6 +518,7 @@ export function expandValueSet(registry: TerminologyRegistry, request: ExpandInp
     wildcardRefused: languages.some((l) => l.tag === '*' && l.q === 0),
     vsLanguage: vs.language,
     properties: new PropertyDeclarations(),
+    showVersions: statesSeveralVersions(vs),
   };
   const contains = hierarchical ? nest(page, (e) => toContains(e, render)) : page.map((e) => toContains(e, render));
 
@@ -502,6 +537,8 @@ export function expandValueSet(registry: TerminologyRegistry, request: ExpandInp
   if (input.offset !== undefined) add({ name: 'offset', valueInteger: input.offset });
   if (input.count !== undefined) add({ name: 'count', valueInteger: input.count });
   const source = statusOf(vs);
+  const own = ownStatusWarning(source);
+  if (own) add(own);
   for (const cs of ctx.usedCodeSystems.values()) {
     const warning = statusWarning(statusOf(cs.resource), source);
     if (warning) add(warning);
@@ -511,10 +548,14 @@ export function expandValueSet(registry: TerminologyRegistry, request: ExpandInp
     if (warning) add(warning);
   }
   for (const cs of ctx.usedCodeSystems.values()) add({ name: 'used-codesystem', valueUri: canonicalOf(cs) });
-  for (const used of usedValueSets) if (used.url) add({ name: 'used-valueset', valueUri: canonicalOf(used) });
+  for (const used of usedValueSets) if (used.url && !used.url.startsWith('#')) add({ name: 'used-valueset', valueUri: canonicalOf(used) });
+  const fragments = [...ctx.usedCodeSystems.values()].filter((cs) => cs.content === 'fragment');
+  for (const cs of fragments) add({ name: 'used-fragment', valueUri: canonicalOf(cs) });
   for (const cs of ctx.usedCodeSystems.values()) {
     for (const s of supplementsApplied(registry, cs)) add({ name: 'used-supplement', valueUri: canonicalOf(s) });
   }
+  // Version parameters are reported when they decided a version, not merely because they were sent.
+  for (const rule of ctx.appliedVersionRules.values()) add({ name: rule.name, valueUri: rule.canonical });
   for (const p of input.echo) add(p);
 
   const expansion: ValueSetExpansion = {
@@ -524,7 +565,15 @@ export function expandValueSet(registry: TerminologyRegistry, request: ExpandInp
   };
   if (input.offset !== undefined) expansion.offset = input.offset;
   if (parameters.length) expansion.parameter = parameters;
-  if (render.properties.size) expansion.extension = render.properties.extensions();
+  const extensions: Extension[] = [];
+  for (const cs of fragments.slice(0, 1)) {
+    extensions.push(
+      { url: `${EXT}valueset-unclosed`, valueBoolean: true },
+      { url: `${EXT}valueset-unclosed-reason`, valueString: `This extension is based on a fragment of the code system ${cs.url}` },
+    );
+  }
+  extensions.push(...render.properties.extensions());
+  if (extensions.length) expansion.extension = extensions;
   if (contains.length) expansion.contains = contains;
 
   const { expansion: _previous, id: _id, ...definition } = vs;

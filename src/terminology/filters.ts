@@ -57,8 +57,17 @@ function isKnownProperty(cs: CodeSystemIndex, property: string): boolean {
   );
 }
 
-export function compileFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter): CompiledFilter {
-  const op = f.op as FilterOp;
+const FILTER_OP_EXTENSION = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.compose.include.filter.op';
+
+/** The filter's operator; R4 carries the R5-only ones (child-of, descendent-leaf) in an extension on `op`. */
+function operatorOf(f: ValueSetComposeIncludeFilter): FilterOp {
+  const carried = f._op?.extension?.find((e) => e.url === FILTER_OP_EXTENSION)?.valueCode;
+  return (carried ?? f.op) as FilterOp;
+}
+
+export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFilter): CompiledFilter {
+  const op = operatorOf(raw);
+  const f: ValueSetComposeIncludeFilter = { ...raw, op: op as ValueSetComposeIncludeFilter['op'] };
   const value = f.value;
   if (value === undefined || value === '') {
     if (op !== 'exists') {

@@ -115,12 +115,11 @@ export function toOperationOutcomeIssue(i: TerminologyIssue): OperationOutcomeIs
     extension: [{ url: MESSAGE_ID, valueString: i.messageId }],
     severity: i.severity,
     code: i.type,
-    details: { coding: [{ system: TX_ISSUE_TYPE, code: i.txType }], text: i.text },
+    // tx-issue-type has no code for a refusal on cost: the issue type (too-costly) says it all.
+    details: i.txType === 'too-costly' ? { text: i.text } : { coding: [{ system: TX_ISSUE_TYPE, code: i.txType }], text: i.text },
   };
-  if (i.expression) {
-    out.location = i.expression;
-    out.expression = i.expression;
-  }
+  // expression only: location is deprecated in R4 for FHIRPath, and the ecosystem servers omit it
+  if (i.expression) out.expression = i.expression;
   return out;
 }
 

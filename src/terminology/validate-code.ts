@@ -172,6 +172,9 @@ class Validation {
   }
 }
 
+/** A value set as messages name it: url|version, or '(unidentified)' for one without a url. */
+const vsLabel = (vs: ValueSet): string => (vs.url ? canonicalOf(vs) : '(unidentified)');
+
 const at = (path: string, element: string): string => (path ? `${path}.${element}` : element);
 
 function presentList(items: string[]): string {
@@ -262,7 +265,7 @@ function checkInclude(
         const status = listed.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
         const deprecated = status === 'withdrawn' || status === 'deprecated' ? status : listed.extension?.some((e) => e.url === VALUESET_DEPRECATED) ? 'deprecated' : undefined;
         if (deprecated && role === 'in') {
-          v.add(issue('warning', 'business-rule', 'code-comment', 'CONCEPT_DEPRECATED_IN_VALUESET', [cs.url, code, deprecated, canonicalOf(v.valueSet)], at(path, 'code')));
+          v.add(issue('warning', 'business-rule', 'code-comment', 'CONCEPT_DEPRECATED_IN_VALUESET', [cs.url, code, deprecated, vsLabel(v.valueSet)], at(path, 'code')));
         }
         return true;
       }
@@ -306,7 +309,7 @@ function checkValueSet(v: Validation, vs: ValueSet, path: string, system: string
         result = false;
       }
       for (const canonical of include.valueSet ?? []) {
-        const imported = importedValueSet(v, canonical);
+        const imported = importedValueSet(v, canonical, vs);
         if (result === true) result = checkValueSet(v, imported, path, system, version, code, found);
       }
       if (result === true) break;
@@ -319,7 +322,7 @@ function checkValueSet(v: Validation, vs: ValueSet, path: string, system: string
         excluded = !!cs && checkInclude(v, path, 'not in', cs, exclude, code, {});
       }
       for (const canonical of exclude.valueSet ?? []) {
-        excluded = excluded && membershipOf(v, importedValueSet(v, canonical), system, code);
+        excluded = excluded && membershipOf(v, importedValueSet(v, canonical, vs), system, code);
       }
       if (excluded) return false;
     }
@@ -338,7 +341,13 @@ function membershipOf(v: Validation, vs: ValueSet, system: string, code: string)
   }
 }
 
-function importedValueSet(v: Validation, canonical: string): ValueSet {
+/** An imported value set: a contained one (`#id`) of the importing or the outermost value set, or one the registry knows. */
+function importedValueSet(v: Validation, canonical: string, from: ValueSet): ValueSet {
+  if (canonical.startsWith('#')) {
+    const id = canonical.slice(1);
+    const contained = [...(from.contained ?? []), ...(v.valueSet.contained ?? [])].find((r) => r.resourceType === 'ValueSet' && r.id === id);
+    if (contained?.resourceType === 'ValueSet') return contained;
+  }
   const vs = resolveValueSet(v.registry, canonical);
   if (vs) return vs;
   const parts = splitCanonical(canonical);
@@ -537,8 +546,38 @@ function codeSystemValueSet(registry: TerminologyRegistry, input: ValidateCodeIn
   };
 }
 
+/** Problems in the value set's definition that make the answer false rather than the request an error. */
+const DEFINITION_PROBLEMS = new Set<string>(['Unable_to_resolve_value_Set_', 'VALUESET_INCLUDE_NOT_FOUND']);
+
 /** $validate-code against a code system or a value set (the target), for a code, Coding or CodeableConcept. */
 export function validateCode(registry: TerminologyRegistry, input: ValidateCodeInput): ValidateCodeResult {
+  try {
+    return check(registry, input);
+  } catch (e) {
+    if (!(e instanceof TerminologyError) || !DEFINITION_PROBLEMS.has(e.issue.messageId)) throw e;
+    return definitionProblem(registry, input, e.issue);
+  }
+}
+
+/** The answer when the value set cannot be evaluated: false, with the reason and the coding as given. */
+function definitionProblem(registry: TerminologyRegistry, input: ValidateCodeInput, problem: TerminologyIssue): ValidateCodeResult {
+  const result: ValidateCodeResult = { result: false, issues: [problem], message: problem.text, unknownSystems: [], otherUnknownSystems: [] };
+  if (input.form === 'codeableConcept') {
+    result.codeableConcept = { coding: input.codings.map((c) => ({ ...c })) };
+    if (input.text !== undefined) result.codeableConcept.text = input.text;
+    return result;
+  }
+  const first = input.codings[0];
+  if (first?.system) {
+    result.system = first.system;
+    const version = first.version ?? registry.codeSystem(first.system)?.version;
+    if (version) result.version = version;
+  }
+  if (first?.code) result.code = first.code;
+  return result;
+}
+
+function check(registry: TerminologyRegistry, input: ValidateCodeInput): ValidateCodeResult {
   const ctx = newComposeContext(registry, input.versionRules);
   const internal = input.target.kind === 'code-system';
   const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
@@ -578,8 +617,8 @@ export function validateCode(registry: TerminologyRegistry, input: ValidateCodeI
       if (!system) {
         const i =
           inferred.candidates.length > 1
-            ? issue('error', 'not-found', 'cannot-infer', 'Unable_to_resolve_system__value_set_has_multiple_matches', [code, canonicalOf(valueSet), inferred.candidates.join(', ')], 'code')
-            : issue('error', 'not-found', 'cannot-infer', 'UNABLE_TO_INFER_CODESYSTEM', [code, canonicalOf(valueSet)], 'code');
+            ? issue('error', 'not-found', 'cannot-infer', 'Unable_to_resolve_system__value_set_has_multiple_matches', [code, vsLabel(valueSet), inferred.candidates.join(', ')], 'code')
+            : issue('error', 'not-found', 'cannot-infer', 'UNABLE_TO_INFER_CODESYSTEM', [code, vsLabel(valueSet)], 'code');
         v.message(i.text);
         v.add(i);
         verdict = false;
@@ -597,7 +636,7 @@ export function validateCode(registry: TerminologyRegistry, input: ValidateCodeI
 
     if (verdict === false && !internal && form === 'codeableConcept') {
       v.add(
-        issue('information', 'code-invalid', 'this-code-not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [`'${renderCoding(system, coding.version, code, coding.display)}'`, canonicalOf(valueSet)], `${path}.code`),
+        issue('information', 'code-invalid', 'this-code-not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [`'${renderCoding(system, coding.version, code, coding.display)}'`, vsLabel(valueSet)], `${path}.code`),
       );
     }
     if (ok !== true && verdict !== false) ok = verdict;
@@ -629,8 +668,8 @@ export function validateCode(registry: TerminologyRegistry, input: ValidateCodeI
   if (ok === false && !noCodeSummary && (!internal || !v.hasErrors())) {
     const i =
       form === 'codeableConcept'
-        ? issue('error', 'code-invalid', 'not-in-vs', 'TX_GENERAL_CC_ERROR_MESSAGE', [canonicalOf(valueSet)])
-        : issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [codelist.join(', '), canonicalOf(valueSet)], form === 'coding' ? 'Coding.code' : 'code');
+        ? issue('error', 'code-invalid', 'not-in-vs', 'TX_GENERAL_CC_ERROR_MESSAGE', [vsLabel(valueSet)])
+        : issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [codelist.join(', '), vsLabel(valueSet)], form === 'coding' ? 'Coding.code' : 'code');
     if (v.add(i, true)) v.message(i.text);
   }
 

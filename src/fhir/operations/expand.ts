@@ -1,14 +1,13 @@
-import type { ValueSet, ValueSetExpansionParameter } from 'fhir/r4';
+import type { ValueSet } from 'fhir/r4';
 import { resolveValueSet } from '../../terminology/compose';
 import { expandValueSet } from '../../terminology/expand';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
 import { OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
 
-/** Version-rule parameters, echoed verbatim; the engine echoes the expansion parameters it applies. */
-const VERSION_RULES = ['system-version', 'check-system-version', 'force-system-version'];
-
 export const DEFAULT_MAX_EXPANSION = 10000;
+/** Concepts one response may return without count/offset paging. */
+export const MAX_RETURNED = 1000;
 
 /** ValueSet/$expand by url(+valueSetVersion), valueSet, or instance. */
 export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_MAX_EXPANSION): ValueSet {
@@ -26,10 +25,6 @@ export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_
   const offset = input.integer('offset');
   if (count !== undefined && count < 0) throw badRequest("Parameter 'count' must not be negative", 'count');
   if (offset !== undefined && offset < 0) throw badRequest("Parameter 'offset' must not be negative", 'offset');
-  const echoed: ValueSetExpansionParameter[] = input
-    .entries()
-    .filter(([name, value]) => VERSION_RULES.includes(name) && typeof value === 'string')
-    .map(([name, value]) => ({ name, valueUri: String(value) }));
   return expandValueSet(registry, {
     valueSet,
     filter: input.string('filter'),
@@ -45,7 +40,10 @@ export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_
     properties: input.strings('property'),
     displayLanguage: input.string('displayLanguage') ?? request.acceptLanguage,
     versionRules: versionRulesOf(input),
-    echo: echoed,
+    useSupplements: input.strings('useSupplement'),
+    // The engine reports the parameters it applied, version rules included.
+    echo: [],
     maxEntries,
+    maxReturned: MAX_RETURNED,
   });
 }

@@ -58,10 +58,28 @@ function languagesFor(request: OperationRequest, valueSet?: ValueSet): Pick<Vali
       throw new TerminologyError(400, issue('error', 'processing', 'invalid-display', 'INVALID_DISPLAY_NAME', [displayLanguage]));
     }
   }
-  const source = displayLanguage || request.acceptLanguage || valueSet?.language;
+  const source = (displayLanguage || expansionParameter(valueSet, 'displayLanguage') || request.acceptLanguage || valueSet?.language)?.trim();
   const languages = parseLanguages(source);
   if (!source || !languages.length) return { languages: [] };
-  return { languages, languageSummary: languages.map((l) => l.tag).join(', ') };
+  return { languages, languageSummary: source };
+}
+
+const EXPANSION_PARAMETER = new Set([
+  'http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter',
+  'http://hl7.org/fhir/tools/StructureDefinition/valueset-expansion-parameter',
+]);
+
+/** A parameter the value set sets for its own use (compose extension valueset-expansion-parameter). */
+function expansionParameter(valueSet: ValueSet | undefined, name: string): string | undefined {
+  for (const ext of valueSet?.compose?.extension ?? []) {
+    if (!EXPANSION_PARAMETER.has(ext.url)) continue;
+    const parts = ext.extension ?? [];
+    if (parts.find((p) => p.url === 'name')?.valueCode !== name) continue;
+    const value = parts.find((p) => p.url === 'value');
+    const text = value?.valueCode ?? value?.valueString;
+    if (text) return text;
+  }
+  return undefined;
 }
 
 function common(request: OperationRequest, valueSet?: ValueSet): Omit<ValidateCodeInput, 'target' | 'form' | 'codings'> {
@@ -69,8 +87,9 @@ function common(request: OperationRequest, valueSet?: ValueSet): Omit<ValidateCo
   const mode = input.string('valueSetMode') ?? input.string('mode');
   return {
     ...languagesFor(request, valueSet),
-    membershipOnly: input.boolean('membershipOnly') ?? mode === 'CHECK_MEMBERSHIP_ONLY',
-    abstractAllowed: input.boolean('abstract') ?? false,
+    membershipOnly: input.boolean('membershipOnly') ?? input.boolean('valueset-membership-only') ?? mode === 'CHECK_MEMBERSHIP_ONLY',
+    // abstract concepts are valid codes unless the caller says the context forbids them
+    abstractAllowed: input.boolean('abstract') ?? true,
     activeOnly: input.boolean('activeOnly') ?? false,
     inferSystem: input.boolean('inferSystem') ?? false,
     lenientDisplay: input.boolean('lenient-display-validation') ?? false,
