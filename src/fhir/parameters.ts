@@ -24,6 +24,7 @@ const ECOSYSTEM_PARAMETERS: OperationDefinitionParameter[] = [
   { name: 'check-system-version', use: 'in', min: 0, max: '*', type: 'canonical' },
   { name: 'force-system-version', use: 'in', min: 0, max: '*', type: 'canonical' },
   { name: 'default-valueset-version', use: 'in', min: 0, max: '*', type: 'canonical' },
+  { name: 'useSupplement', use: 'in', min: 0, max: '*', type: 'canonical' },
   { name: 'inferSystem', use: 'in', min: 0, max: '1', type: 'boolean' },
   { name: 'valueSetMode', use: 'in', min: 0, max: '1', type: 'code' },
   { name: 'mode', use: 'in', min: 0, max: '1', type: 'code' },
