@@ -3,7 +3,7 @@ import type { CodeSystemIndex, Concept } from './code-system-index';
 import { applyFilters, compileFilter } from './filters';
 import { issue, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
-import { noVersionRules, resolveCodingVersion, ruleVersion, SystemVersionRules, versionCheckIssue } from './system-versions';
+import { appliedRule, noVersionRules, resolveCodingVersion, ruleVersion, SystemVersionRules, VersionRuleName, versionCheckIssue } from './system-versions';
 import { presentVersionList, splitCanonical } from './versions';
 
 export { noVersionRules, type SystemVersionRules } from './system-versions';
@@ -13,13 +13,26 @@ export interface ComposeContext {
   versionRules: SystemVersionRules;
   /** url|version of each code system an answer relied on. */
   usedCodeSystems: Map<string, CodeSystemIndex>;
+  /** The version parameters that decided a version (an expansion reports these, and no others). */
+  appliedVersionRules: Map<string, { name: VersionRuleName; canonical: string }>;
   /** Value sets being evaluated, outermost first, to detect import cycles. */
   path: string[];
   warnings: TerminologyIssue[];
 }
 
 export function newComposeContext(registry: TerminologyRegistry, versionRules = noVersionRules()): ComposeContext {
-  return { registry, versionRules, usedCodeSystems: new Map(), path: [], warnings: [] };
+  return { registry, versionRules, usedCodeSystems: new Map(), appliedVersionRules: new Map(), path: [], warnings: [] };
+}
+
+/** Does the value set state different versions of one code system (so expansion entries must say which)? */
+export function statesSeveralVersions(vs: ValueSet): boolean {
+  const stated = new Map<string, string | undefined>();
+  for (const set of [...(vs.compose?.include ?? []), ...(vs.compose?.exclude ?? [])]) {
+    if (!set.system) continue;
+    if (stated.has(set.system) && stated.get(set.system) !== set.version) return true;
+    stated.set(set.system, set.version);
+  }
+  return false;
 }
 
 export function canonicalOf(r: { url?: string; version?: string }): string {
@@ -81,7 +94,9 @@ export function codeSystemForInclude(
   system: string,
   includeVersion: string | undefined,
 ): { cs?: CodeSystemIndex; version?: string } {
-  const version = ruleVersion(ctx.versionRules, system, includeVersion);
+  const rule = appliedRule(ctx.versionRules, system, includeVersion);
+  const version = rule?.version ?? (includeVersion || undefined);
+  if (rule) ctx.appliedVersionRules.set(`${rule.name}|${system}|${rule.version}`, { name: rule.name, canonical: `${system}|${rule.version}` });
   const cs = ctx.registry.codeSystem(system, version);
   if (cs) {
     const rejected = versionCheckIssue(ctx.versionRules, cs);

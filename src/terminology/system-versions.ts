@@ -24,9 +24,27 @@ export interface SystemVersionRules {
 
 export const noVersionRules = (): SystemVersionRules => ({ force: new Map(), fallback: new Map(), check: new Map() });
 
+export type VersionRuleName = 'force-system-version' | 'system-version' | 'check-system-version';
+
+/** The request parameter that decides the version of `system` for a reference stating `stated`, if one does. */
+export function appliedRule(
+  rules: SystemVersionRules | undefined,
+  system: string,
+  stated: string | undefined,
+): { name: VersionRuleName; version: string } | undefined {
+  const force = rules?.force.get(system);
+  if (force !== undefined) return { name: 'force-system-version', version: force };
+  if (stated) return undefined;
+  const fallback = rules?.fallback.get(system);
+  if (fallback !== undefined) return { name: 'system-version', version: fallback };
+  const check = rules?.check.get(system);
+  if (check !== undefined) return { name: 'check-system-version', version: check };
+  return undefined;
+}
+
 /** The version a reference to `system` (stating `stated`, perhaps nothing) resolves to under the rules. */
 export function ruleVersion(rules: SystemVersionRules | undefined, system: string, stated: string | undefined): string | undefined {
-  return rules?.force.get(system) ?? (stated || undefined) ?? rules?.fallback.get(system) ?? rules?.check.get(system);
+  return appliedRule(rules, system, stated)?.version ?? (stated || undefined);
 }
 
 /** The check-system-version rule a resolved code system breaks, as an issue; undefined when it passes. */
