@@ -86,6 +86,7 @@ const TEMPLATES = {
   MSG_DEPRECATED: "Reference to deprecated {0} {1}",
   MSG_WITHDRAWN: "Reference to withdrawn {0} {1}",
   MSG_EXPERIMENTAL: "Reference to experimental {0} {1}",
+  MSG_RETIRED: "Reference to retired {0} {1}",
 } as const;
 
 export type MessageId = keyof typeof TEMPLATES;

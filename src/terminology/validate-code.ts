@@ -1,4 +1,4 @@
-import type { CodeableConcept, ValueSet, ValueSetComposeInclude } from 'fhir/r4';
+import type { CodeableConcept, CodeSystem, ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { canonicalOf, ComposeContext, newComposeContext, resolveValueSet, SystemVersionRules, valueSetContains } from './compose';
 import { ConceptDisplays, DisplayDesignation, LanguagePreference } from './displays';
@@ -162,6 +162,23 @@ class Validation {
     }
   }
 
+  /**
+   * Say when the answer relies on a code system or value set that is deprecated, withdrawn or
+   * retired, or (unlike the value set asked about) experimental or draft.
+   */
+  checkStatus(resource: CodeSystem | ValueSet): void {
+    const source = this.valueSet;
+    const standards = resource.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
+    const sourceDraft = source.status === 'draft' || source.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode === 'draft';
+    let id: MessageId | undefined;
+    if (standards === 'deprecated') id = 'MSG_DEPRECATED';
+    else if (standards === 'withdrawn') id = 'MSG_WITHDRAWN';
+    else if (resource.status === 'retired') id = 'MSG_RETIRED';
+    else if (resource.experimental && !source.experimental) id = 'MSG_EXPERIMENTAL';
+    else if ((resource.status === 'draft' || standards === 'draft') && !sourceDraft) id = 'MSG_DRAFT';
+    if (id) this.add(issue('information', 'business-rule', 'status-check', id, [resource.resourceType, canonicalOf(resource)]), true);
+  }
+
   enter(vs: ValueSet): () => void {
     const key = canonicalOf(vs);
     if (this.stack.includes(key)) {
@@ -304,12 +321,14 @@ function checkValueSet(v: Validation, vs: ValueSet, path: string, system: string
           return null;
         }
         found.cs = cs;
+        v.checkStatus(cs.resource);
         result = checkInclude(v, path, 'in', cs, include, code, found);
       } else {
         result = false;
       }
       for (const canonical of include.valueSet ?? []) {
         const imported = importedValueSet(v, canonical, vs);
+        v.checkStatus(imported);
         if (result === true) result = checkValueSet(v, imported, path, system, version, code, found);
       }
       if (result === true) break;
@@ -582,6 +601,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
   const internal = input.target.kind === 'code-system';
   const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
   const v = new Validation(ctx, input, valueSet, internal);
+  v.checkStatus(valueSet);
   const form = input.form;
   const reported = new Set<string>();
 
