@@ -1,7 +1,8 @@
-import { codeSystemForInclude, newComposeContext } from '../../src/terminology/compose';
+import { codeSystemForInclude, newComposeContext, statesSeveralVersions } from '../../src/terminology/compose';
 import { TerminologyError } from '../../src/terminology/issues';
 import { TerminologyRegistry } from '../../src/terminology/registry';
 import {
+  appliedRule,
   noVersionRules,
   resolveCodingVersion,
   ruleVersion,
@@ -110,5 +111,29 @@ describe('the code system an expansion include uses', () => {
     expect(codeSystemForInclude(newComposeContext(registry, rules('force', '1.0.x')), SYSTEM, '2.0.0').cs?.version).toBe('1.0.0');
     expect(codeSystemForInclude(newComposeContext(registry, rules('fallback', '1.0.0')), SYSTEM, '2.0.0').cs?.version).toBe('2.0.0');
     expect(() => codeSystemForInclude(newComposeContext(registry, rules('check', '1.0.x')), SYSTEM, '2.0.0')).toThrow(TerminologyError);
+  });
+});
+
+describe('the version parameters an expansion reports', () => {
+  it('are those that decided a version', () => {
+    expect(appliedRule(rules('force', '1.0.x'), SYSTEM, '2.0.0')).toEqual({ name: 'force-system-version', version: '1.0.x' });
+    expect(appliedRule(rules('fallback', '1.0.0'), SYSTEM, '2.0.0')).toBeUndefined();
+    expect(appliedRule(rules('check', '1.0.x'), SYSTEM, undefined)).toEqual({ name: 'check-system-version', version: '1.0.x' });
+    const ctx = newComposeContext(registry, rules('fallback', '1.0.0'));
+    codeSystemForInclude(ctx, SYSTEM, '2.0.0');
+    expect([...ctx.appliedVersionRules.values()]).toEqual([]);
+    codeSystemForInclude(ctx, SYSTEM, undefined);
+    expect([...ctx.appliedVersionRules.values()]).toEqual([{ name: 'system-version', canonical: `${SYSTEM}|1.0.0` }]);
+  });
+
+  it('entries name their version when a value set states several versions of one system', () => {
+    const compose = (versions: Array<string | undefined>) => ({
+      resourceType: 'ValueSet' as const,
+      status: 'active' as const,
+      compose: { include: versions.map((version) => ({ system: SYSTEM, ...(version ? { version } : {}) })) },
+    });
+    expect(statesSeveralVersions(compose(['1.0.0', '2.0.0']))).toBe(true);
+    expect(statesSeveralVersions(compose(['1.0.0', '1.0.0']))).toBe(false);
+    expect(statesSeveralVersions(compose([undefined]))).toBe(false);
   });
 });
