@@ -1,4 +1,4 @@
-import type { CodeSystem, Extension, ValueSet, ValueSetExpansionContains } from 'fhir/r4';
+import type { CodeSystem, Extension, ValueSet, ValueSetComposeIncludeFilter, ValueSetExpansionContains } from 'fhir/r4';
 import { expandValueSet, ExpandInput } from '../../src/terminology/expand';
 import { TerminologyError } from '../../src/terminology/issues';
 import { TerminologyRegistry } from '../../src/terminology/registry';
@@ -136,5 +136,76 @@ describe('expandValueSet', () => {
     const reg = new TerminologyRegistry([draft]);
     const vs: ValueSet = { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: 'http://example.org/draft' }] } };
     expect(expand(vs, {}, reg).expansion?.parameter).toContainEqual({ name: 'warning-draft', valueUri: 'http://example.org/draft|1.0.0' });
+  });
+  it('lists a poly-hierarchy flat', () => {
+    const poly: CodeSystem = {
+      resourceType: 'CodeSystem',
+      url: 'http://example.org/poly',
+      status: 'active',
+      content: 'complete',
+      property: [{ code: 'parent', uri: 'http://hl7.org/fhir/concept-properties#parent', type: 'code' }],
+      concept: [
+        { code: 'a' },
+        { code: 'b' },
+        { code: 'ab', property: [{ code: 'parent', valueCode: 'a' }, { code: 'parent', valueCode: 'b' }] },
+      ],
+    };
+    const vs: ValueSet = { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: 'http://example.org/poly' }] } };
+    expect(codes(expand(vs, {}, new TerminologyRegistry([poly])).expansion?.contains)).toEqual(['a', 'b', 'ab']);
+  });
+
+  it('resolves contained value sets by #id, without naming them as used value sets', () => {
+    const vs: ValueSet = {
+      resourceType: 'ValueSet',
+      status: 'active',
+      contained: [{ resourceType: 'ValueSet', id: 'sq', status: 'active', compose: { include: [{ system: SYSTEM, concept: [{ code: 'square' }] }] } }],
+      compose: { include: [{ valueSet: ['#sq'] }] },
+    };
+    const out = expand(vs);
+    expect(codes(out.expansion?.contains)).toEqual(['square']);
+    expect(parameterNames(out)).not.toContain('used-valueset');
+    expect(out.contained).toBeUndefined();
+  });
+
+  it('marks an expansion from a fragment as not closed', () => {
+    const fragment: CodeSystem = { ...shapes, content: 'fragment' };
+    const out = expand(allShapes, {}, new TerminologyRegistry([fragment]));
+    expect(out.expansion?.parameter).toContainEqual({ name: 'used-fragment', valueUri: `${SYSTEM}|1.0.0` });
+    expect(out.expansion?.extension).toContainEqual({ url: 'http://hl7.org/fhir/StructureDefinition/valueset-unclosed', valueBoolean: true });
+  });
+
+  it('warns that the value set itself is withdrawn', () => {
+    const withdrawn: ValueSet = {
+      ...allShapes,
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status', valueCode: 'withdrawn' }],
+    };
+    expect(expand(withdrawn).expansion?.parameter).toContainEqual({ name: 'warning-withdrawn', valueUri: 'http://example.org/vs/all-shapes|1' });
+  });
+
+  it('refuses to return more than maxReturned concepts at once, but pages them', () => {
+    expect(() => expand(allShapes, { maxReturned: 3 })).toThrow(/too many codes/);
+    expect(expand(allShapes, { maxReturned: 3, count: 3, offset: 3 }).expansion?.contains).toHaveLength(3);
+  });
+
+  it('reads the R5 filter operators R4 carries in an extension', () => {
+    const vs: ValueSet = {
+      resourceType: 'ValueSet',
+      status: 'active',
+      compose: {
+        include: [
+          {
+            system: SYSTEM,
+            filter: [
+              {
+                property: 'concept',
+                _op: { extension: [{ url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.compose.include.filter.op', valueCode: 'child-of' }] },
+                value: 'polygon',
+              } as ValueSetComposeIncludeFilter,
+            ],
+          },
+        ],
+      },
+    };
+    expect(codes(expand(vs).expansion?.contains)).toEqual(['triangle', 'quad']);
   });
 });
