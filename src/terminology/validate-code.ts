@@ -38,6 +38,8 @@ export interface ValidateCodeInput {
   /** Wrong displays are warnings rather than errors. */
   lenientDisplay: boolean;
   versionRules?: SystemVersionRules;
+  /** Supplements the request asks to be used (useSupplement): each must exist. */
+  useSupplements?: string[];
 }
 
 export interface ValidateCodeResult {
@@ -596,10 +598,26 @@ function definitionProblem(registry: TerminologyRegistry, input: ValidateCodeInp
   return result;
 }
 
+const VALUESET_SUPPLEMENT = 'http://hl7.org/fhir/StructureDefinition/valueset-supplement';
+
+/** The supplements the value set (valueset-supplement) and the request (useSupplement) require must all be known. */
+function requireSupplements(registry: TerminologyRegistry, valueSet: ValueSet, requested: string[]): void {
+  const required = (valueSet.extension ?? []).filter((e) => e.url === VALUESET_SUPPLEMENT).map((e) => e.valueCanonical ?? e.valueUri ?? '');
+  const missing = [...required, ...requested].filter((canonical) => {
+    if (!canonical) return false;
+    const { url, version } = splitCanonical(canonical);
+    return !registry.resolve('CodeSystem', url, version)?.supplements;
+  });
+  if (missing.length) {
+    throw new TerminologyError(422, issue('error', 'not-found', 'not-found', 'VALUESET_SUPPLEMENT_MISSING', [missing.join(', ')]));
+  }
+}
+
 function check(registry: TerminologyRegistry, input: ValidateCodeInput): ValidateCodeResult {
   const ctx = newComposeContext(registry, input.versionRules);
   const internal = input.target.kind === 'code-system';
   const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
+  requireSupplements(registry, valueSet, input.useSupplements ?? []);
   const v = new Validation(ctx, input, valueSet, internal);
   v.checkStatus(valueSet);
   const form = input.form;

@@ -94,6 +94,7 @@ function common(request: OperationRequest, valueSet?: ValueSet): Omit<ValidateCo
     inferSystem: input.boolean('inferSystem') ?? false,
     lenientDisplay: input.boolean('lenient-display-validation') ?? false,
     versionRules: versionRulesOf(input),
+    useSupplements: input.strings('useSupplement'),
     ...(mode === 'NO_MEMBERSHIP_CHECK' ? { abstractAllowed: true } : {}),
   };
 }
