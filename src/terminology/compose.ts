@@ -288,6 +288,32 @@ function flattenExpansion(vs: ValueSet): ExpansionEntry[] {
   return out;
 }
 
+/**
+ * A value set that is one include of a code system, whole or by property filters (no concept
+ * list, no imported value sets, no exclude), such as the implicit `?fhir_vs` value sets: its
+ * code system and its members in expansion order, taken from the index without building entries.
+ * Undefined for any other value set. `filtered`: narrowed by the include's filters (else all of `cs.concepts`).
+ */
+export function singleSystemMembers(
+  ctx: ComposeContext,
+  vs: ValueSet,
+): { system: string; cs: CodeSystemIndex; concepts: readonly Concept[]; filtered: boolean } | undefined {
+  const include = vs.compose?.include;
+  if (!include || include.length !== 1 || vs.compose?.exclude?.length) return undefined;
+  const only = include[0] as ValueSetComposeInclude;
+  if (!only.system || only.concept || only.valueSet?.length) return undefined;
+  const leave = enterValueSet(ctx, vs);
+  try {
+    const { cs, version } = codeSystemForInclude(ctx, only.system, only.version);
+    if (!cs) throw unknownSystemError(ctx, only.system, version, true);
+    ensureUsable(cs);
+    const filters = (only.filter ?? []).map((f) => compileFilter(cs, f));
+    return { system: only.system, cs, concepts: filters.length ? applyFilters(cs, filters) : cs.concepts, filtered: filters.length > 0 };
+  } finally {
+    leave();
+  }
+}
+
 function includeEntries(ctx: ComposeContext, include: ValueSetComposeInclude, limits: ExpansionLimits): ExpansionEntry[] {
   let entries: ExpansionEntry[] | undefined;
   if (include.system) {

@@ -11,10 +11,11 @@ import type {
   ValueSetExpansionParameter,
 } from 'fhir/r4';
 import type { CodeSystemIndex, Concept, PropertyValue } from './code-system-index';
-import { canonicalOf, expandCompose, ExpansionEntry, newComposeContext, statesSeveralVersions, SystemVersionRules } from './compose';
+import { canonicalOf, ComposeContext, expandCompose, ExpansionEntry, newComposeContext, singleSystemMembers, statesSeveralVersions, SystemVersionRules } from './compose';
 import { LanguagePreference, parseLanguages } from './displays';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
+import { conceptsMatching, conceptTexts, filterStems, textFilter } from './text-filter';
 import { splitCanonical } from './versions';
 
 export interface ExpandInput {
@@ -122,21 +123,6 @@ function languageEcho(raw: string): string {
     .split(',')
     .map((part) => part.split(';').map((p) => p.trim()).join('; '))
     .join(', ');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Text filter: every word of the filter starts a word of the code, display or a designation.
-
-const WORD = /[\p{L}\p{N}]+/gu;
-
-export function textFilter(filter: string): ((texts: string[]) => boolean) | undefined {
-  const stems = (filter.toLowerCase().match(WORD) ?? []).filter(Boolean);
-  if (!stems.length) return undefined;
-  return (texts) => {
-    const words = texts.flatMap((t) => t.toLowerCase().match(WORD) ?? []);
-    const whole = texts.map((t) => t.toLowerCase());
-    return stems.every((s) => words.some((w) => w.startsWith(s)) || whole.some((w) => w.startsWith(s)));
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,6 +469,58 @@ function checkSupplements(registry: TerminologyRegistry, vs: ValueSet, requested
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The members left by activeOnly, excludeNotForUI and the text filter: how many, and the entries
+ * of the page. A value set that is one include of a code system (the implicit `?fhir_vs` ones,
+ * a whole system or property filters) is read straight from the index: the text filter goes
+ * through the word index and entries are built for the page only, and the size limit applies to
+ * what is returned (the page, or every member when not paged), so a type-ahead page works over a
+ * full ICD-10-CM. Other value sets are expanded whole, then filtered and paged.
+ */
+function selectMembers(
+  ctx: ComposeContext,
+  input: ExpandInput,
+  usedValueSets: ValueSet[],
+  matches: ((texts: string[]) => boolean) | undefined,
+  offset: number,
+): { total: number; page: ExpansionEntry[] } {
+  const vs = input.valueSet;
+  const end = input.count !== undefined ? offset + input.count : undefined;
+  const simple = singleSystemMembers(ctx, vs);
+  if (simple) {
+    const { system, cs } = simple;
+    const stems = matches && input.filter ? filterStems(input.filter) : [];
+    const wholeSystemText = stems.length > 0 && !simple.filtered;
+    const concepts = wholeSystemText ? conceptsMatching(cs, stems) : simple.filtered ? [...new Set(simple.concepts)] : simple.concepts;
+    const withoutInactive = vs.compose?.inactive === false || input.activeOnly === true;
+    const page: ExpansionEntry[] = [];
+    let total = 0;
+    for (const concept of concepts) {
+      if (withoutInactive && concept.inactive && !concept.deprecated) continue;
+      if (input.activeOnly && isInactive(cs, concept)) continue;
+      if (input.excludeNotForUI && concept.notSelectable) continue;
+      if (matches && !wholeSystemText && !matches(conceptTexts(concept))) continue;
+      if (total >= offset && (end === undefined || total < end)) page.push({ system, version: cs.version, code: concept.code, display: concept.display, concept, cs });
+      total++;
+    }
+    const returned = input.count !== undefined || offset > 0 ? page.length : total;
+    if (returned > input.maxEntries) {
+      throw new TerminologyError(422, issue('error', 'too-costly', 'too-costly', 'VALUESET_TOO_COSTLY', [canonicalOf(simple.filtered ? vs : cs), input.maxEntries]));
+    }
+    return { total, page };
+  }
+  let entries = expandCompose(ctx, vs, { maxEntries: input.maxEntries, activeOnly: input.activeOnly === true, usedValueSets });
+  if (input.activeOnly) entries = entries.filter((e) => !isInactive(e.cs, e.concept));
+  if (input.excludeNotForUI) entries = entries.filter((e) => !e.concept?.notSelectable);
+  if (matches) {
+    entries = entries.filter((e) =>
+      matches([e.code, ...candidatesFor(e, vs.language).map((c) => c.value)]),
+    );
+  }
+  const page = input.count !== undefined || offset > 0 ? entries.slice(offset, end) : entries;
+  return { total: entries.length, page };
+}
+
 /** $expand: the members of a value set, filtered and paged, as a ValueSet with an expansion. */
 export function expandValueSet(base: TerminologyRegistry, request: ExpandInput): ValueSet {
   const input = withDeclaredParameters(request);
@@ -491,18 +529,9 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   checkSupplements(registry, vs, input.useSupplements ?? []);
   const ctx = newComposeContext(registry, input.versionRules);
   const usedValueSets: ValueSet[] = [];
-  let entries = expandCompose(ctx, vs, { maxEntries: input.maxEntries, activeOnly: input.activeOnly === true, usedValueSets });
-  if (input.activeOnly) entries = entries.filter((e) => !isInactive(e.cs, e.concept));
-  if (input.excludeNotForUI) entries = entries.filter((e) => !e.concept?.notSelectable);
   const matches = input.filter ? textFilter(input.filter) : undefined;
-  if (matches) {
-    entries = entries.filter((e) =>
-      matches([e.code, ...candidatesFor(e, vs.language).map((c) => c.value)]),
-    );
-  }
-  const total = entries.length;
   const offset = input.offset ?? 0;
-  const page = input.count !== undefined || offset > 0 ? entries.slice(offset, input.count !== undefined ? offset + input.count : undefined) : entries;
+  const { total, page } = selectMembers(ctx, input, usedValueSets, matches, offset);
   if (input.maxReturned !== undefined && page.length > input.maxReturned) {
     throw new TerminologyError(422, issue('error', 'too-costly', 'too-costly', 'VALUESET_TOO_COSTLY', [canonicalOf(vs), input.maxReturned]));
   }
