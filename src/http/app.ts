@@ -1,11 +1,14 @@
 import express, { NextFunction, Request, Response } from 'express';
 import type { Resource } from 'fhir/r4';
+import { processBatch } from '../fhir/batch-bundle';
 import { capabilityStatement, terminologyCapabilities } from '../fhir/capabilities';
 import { FhirError, notFound } from '../fhir/operation-outcome';
+import { parameters } from '../fhir/parameters';
 import { searchResources, searchsetBundle, summarize } from '../fhir/search';
 import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
+import { batchEntryHandler } from './batch';
 import { errorHandler } from './errors';
-import { isOperation, runOperation } from './operations';
+import { isOperation, runOperation, SERVED_FHIR_VERSION } from './operations';
 import { responseType, sendResource } from './respond';
 
 export interface AppOptions {
@@ -115,6 +118,28 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
     const selfUrl = `${options.baseUrl}${req.originalUrl.replace(/^\/fhir/, '')}`;
     sendResource(req, res, 200, searchsetBundle(page, { total: matches.length, selfUrl, baseUrl: options.baseUrl }));
   });
+
+  // [base]/$versions (CapabilityStatement-versions): the FHIR versions served here, and the default
+  fhir.all(
+    '/\\$versions',
+    route((req, res) => {
+      if (req.method !== 'GET' && req.method !== 'POST') throw new FhirError(405, 'not-supported', `${req.method} is not allowed on $versions: use GET or POST`);
+      sendResource(req, res, 200, parameters([{ name: 'version', valueCode: SERVED_FHIR_VERSION }, { name: 'default', valueCode: SERVED_FHIR_VERSION }]));
+    }),
+  );
+
+  // POST [base] with a batch Bundle: each entry answered as if sent alone (see fhir/batch-bundle)
+  fhir.post(
+    '/',
+    route((req, res) => {
+      if (req.body === undefined) throw new FhirError(415, 'not-supported', 'POST a FHIR Bundle of type batch as application/fhir+json (or application/json)');
+      const handle = batchEntryHandler(registry, req.get('accept-language'));
+      const bundle = processBatch(req.body, options.baseUrl, handle, (e, index) =>
+        log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      );
+      sendResource(req, res, 200, bundle);
+    }),
+  );
 
   fhir.get('/:type', search);
   fhir.post('/:type/_search', search);

@@ -1,64 +1,113 @@
 import type { Request } from 'express';
-import type { OperationDefinition, Resource } from 'fhir/r4';
+import type { FhirResource, OperationDefinition, OperationDefinitionParameter } from 'fhir/r4';
 import { operationDefinition } from '../fhir/capabilities';
 import { FhirError, notFound } from '../fhir/operation-outcome';
+import { batchValidateCodeOperation } from '../fhir/operations/batch-validate-code';
 import { expandOperation } from '../fhir/operations/expand';
 import type { OperationRequest } from '../fhir/operations/context';
 import { lookupOperation } from '../fhir/operations/lookup';
 import { subsumesOperation } from '../fhir/operations/subsumes';
-import { translateOperation } from '../fhir/operations/translate';
+import { TRANSLATE_R5_PARAMETERS, translateOperation } from '../fhir/operations/translate';
 import { codeSystemValidateCodeOperation, valueSetValidateCodeOperation } from '../fhir/operations/validate-code';
 import { OperationInput, parseBody, parseQuery, QueryValues } from '../fhir/parameters';
 import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
 
-type Handler = (request: OperationRequest) => Resource;
+type Handler = (request: OperationRequest) => FhirResource;
 
 interface OperationRoute {
   definition: string;
   handler: Handler;
+  /** Parameters read besides the definition's own (aliases the ecosystem sends). */
+  extraParameters?: OperationDefinitionParameter[];
 }
 
-/** Which operation answers `[type]/$[name]`, and the official definition its parameters follow. */
+/** Which operation answers `[type]/$[name]`, and the definition its parameters follow. */
 const OPERATIONS: Record<string, OperationRoute> = {
   'CodeSystem/$lookup': { definition: 'CodeSystem-lookup', handler: lookupOperation },
   'CodeSystem/$validate-code': { definition: 'CodeSystem-validate-code', handler: codeSystemValidateCodeOperation },
   'CodeSystem/$subsumes': { definition: 'CodeSystem-subsumes', handler: subsumesOperation },
   'ValueSet/$expand': { definition: 'ValueSet-expand', handler: (r) => expandOperation(r) },
   'ValueSet/$validate-code': { definition: 'ValueSet-validate-code', handler: valueSetValidateCodeOperation },
-  'ConceptMap/$translate': { definition: 'ConceptMap-translate', handler: translateOperation },
+  'ValueSet/$batch-validate-code': { definition: 'ValueSet-batch-validate-code', handler: batchValidateCodeOperation },
+  'ConceptMap/$translate': { definition: 'ConceptMap-translate', handler: translateOperation, extraParameters: TRANSLATE_R5_PARAMETERS },
 };
+
+/** What the FHIR versions operation answers: this server speaks R4 only. */
+export const SERVED_FHIR_VERSION = '4.0';
 
 export function isOperation(type: string, name: string): boolean {
   return `${type}/${name}` in OPERATIONS;
 }
 
-function definitionFor(id: string): OperationDefinition {
-  const def = operationDefinition(id);
-  if (!def) throw new Error(`OperationDefinition ${id} is missing from conformance/`);
-  return def;
+const definitions = new Map<string, OperationDefinition>();
+
+function definitionFor(route: OperationRoute): OperationDefinition {
+  const cached = definitions.get(route.definition);
+  if (cached) return cached;
+  const def = operationDefinition(route.definition);
+  if (!def) throw new Error(`OperationDefinition ${route.definition} is missing from conformance/`);
+  const effective = route.extraParameters ? { ...def, parameter: [...(def.parameter ?? []), ...route.extraParameters] } : def;
+  definitions.set(route.definition, effective);
+  return effective;
 }
 
-export function operationInput(type: string, name: string, req: Request): OperationInput {
-  const def = definitionFor(OPERATIONS[`${type}/${name}`].definition);
-  if (req.method === 'GET') return parseQuery(def, req.query as QueryValues);
-  if (req.method === 'POST') {
-    if (req.body === undefined || (typeof req.body === 'object' && req.body !== null && Object.keys(req.body).length === 0 && !req.is(['json', 'application/fhir+json']))) {
-      // a form-encoded POST carries the parameters like a query
-      if (req.is('application/x-www-form-urlencoded')) return parseQuery(def, req.body as QueryValues);
-      throw new FhirError(415, 'not-supported', 'POST a FHIR Parameters resource as application/fhir+json (or application/json)');
-    }
-    return parseBody(def, req.body);
+/**
+ * One operation call, free of Express: what the routes and the batch Bundle entries both turn
+ * their requests into.
+ */
+export interface OperationCall {
+  method: string;
+  type: string;
+  /** `$name` */
+  name: string;
+  id?: string;
+  query: QueryValues;
+  /** A parsed JSON body (a Parameters), or form fields when `form` is set. */
+  body?: unknown;
+  form?: boolean;
+  acceptLanguage?: string;
+}
+
+export function operationInput(call: OperationCall): OperationInput {
+  const def = definitionFor(OPERATIONS[`${call.type}/${call.name}`]);
+  if (call.method === 'GET') return parseQuery(def, call.query);
+  if (call.method === 'POST') {
+    if (call.form) return parseQuery(def, (call.body ?? {}) as QueryValues);
+    if (call.body === undefined) throw new FhirError(415, 'not-supported', 'POST a FHIR Parameters resource as application/fhir+json (or application/json)');
+    return parseBody(def, call.body);
   }
-  throw new FhirError(405, 'not-supported', `${req.method} is not allowed on ${type}/${name}: use GET or POST`);
+  throw new FhirError(405, 'not-supported', `${call.method} is not allowed on ${call.type}/${call.name}: use GET or POST`);
 }
 
 /** Run `[type]/[id]/$[name]` or `[type]/$[name]`. */
-export function runOperation(registry: TerminologyRegistry, type: string, name: string, req: Request, id?: string): Resource {
-  const input = operationInput(type, name, req);
+export function runOperationCall(registry: TerminologyRegistry, call: OperationCall): FhirResource {
+  if (!isOperation(call.type, call.name)) throw notFound(`Operation ${call.name} is not supported on ${call.type}`);
+  const input = operationInput(call);
   let instance: OperationRequest['instance'];
-  if (id !== undefined) {
-    instance = registry.read(type as TerminologyResourceType, id);
-    if (!instance) throw notFound(`${type}/${id} is not known to this server`);
+  if (call.id !== undefined) {
+    instance = registry.read(call.type as TerminologyResourceType, call.id);
+    if (!instance) throw notFound(`${call.type}/${call.id} is not known to this server`);
   }
-  return OPERATIONS[`${type}/${name}`].handler({ input, registry, acceptLanguage: req.get('accept-language'), instance });
+  return OPERATIONS[`${call.type}/${call.name}`].handler({ input, registry, acceptLanguage: call.acceptLanguage, instance });
+}
+
+/** The call an Express request makes. */
+export function operationCallOf(req: Request, type: string, name: string, id?: string): OperationCall {
+  const call: OperationCall = { method: req.method, type, name, id, query: req.query as QueryValues, acceptLanguage: req.get('accept-language') };
+  if (req.method === 'POST') {
+    const body: unknown = req.body;
+    const emptyObject = typeof body === 'object' && body !== null && Object.keys(body).length === 0;
+    if (req.is('application/x-www-form-urlencoded')) {
+      call.form = true;
+      call.body = body;
+    } else if (body !== undefined && !(emptyObject && !req.is(['json', 'application/fhir+json']))) {
+      call.body = body;
+    }
+  }
+  return call;
+}
+
+/** Run `[type]/[id]/$[name]` or `[type]/$[name]` for an Express request. */
+export function runOperation(registry: TerminologyRegistry, type: string, name: string, req: Request, id?: string): FhirResource {
+  return runOperationCall(registry, operationCallOf(req, type, name, id));
 }

@@ -1,25 +1,28 @@
 import type { Coding, ConceptMap, ConceptMapGroup } from 'fhir/r4';
 import { canonicalOf } from './compose';
-import type { TerminologyRegistry } from './registry';
 import { splitCanonical } from './versions';
 
 export type Equivalence = NonNullable<NonNullable<ConceptMapGroup['element'][number]['target']>[number]['equivalence']>;
 
 export interface TranslateInput {
-  /** The maps to use: one named by the request, or every map the registry holds. */
+  /** The maps to use: one named by the request, or the candidates the registry holds. */
   conceptMaps: ConceptMap[];
   codings: Array<{ system?: string; version?: string; code?: string }>;
-  /** Source and target value set canonicals (filter maps by scope). */
-  source?: string;
-  target?: string;
+  /** Only answers from this code system. */
   targetSystem?: string;
+  /** Read the maps backwards: the codings are target concepts, the answers their sources. */
   reverse: boolean;
 }
 
 export interface TranslateMatch {
+  /** How the concept asked about relates to `concept`: reversed (wider <-> narrower ...) when reading a map backwards. */
   equivalence: Equivalence;
+  /** The answer: a target concept, or a source concept when reading backwards. */
   concept?: Coding;
-  source: string;
+  /** The mapping as the map states it, source -> target, whichever way it was read. */
+  mapping: { source: Coding; target?: Coding; equivalence: Equivalence };
+  /** The map the answer comes from, as url|version. */
+  originMap: string;
   comment?: string;
 }
 
@@ -44,52 +47,58 @@ function scopeMatches(wanted: string | undefined, canonical: string | undefined)
   return splitCanonical(wanted).url === splitCanonical(canonical).url;
 }
 
-/** The maps a translate request considers, narrowed by the source/target value sets it names. */
-export function candidateMaps(registry: TerminologyRegistry, input: { source?: string; target?: string; reverse: boolean }): ConceptMap[] {
-  return registry.all('ConceptMap').filter((cm) => {
-    const from = cm.sourceUri ?? cm.sourceCanonical;
-    const to = cm.targetUri ?? cm.targetCanonical;
-    return input.reverse
-      ? scopeMatches(input.source, to) && scopeMatches(input.target, from)
-      : scopeMatches(input.source, from) && scopeMatches(input.target, to);
-  });
+/**
+ * The maps a translate request considers when it names none: those whose declared source and
+ * target value sets (ConceptMap.source[x], target[x]) are the ones the request names, both given
+ * in the map's own direction (source -> target) whichever way the map is then read.
+ */
+export function candidateMaps(maps: ConceptMap[], scope: { source?: string; target?: string }): ConceptMap[] {
+  return maps.filter(
+    (cm) => scopeMatches(scope.source, cm.sourceUri ?? cm.sourceCanonical) && scopeMatches(scope.target, cm.targetUri ?? cm.targetCanonical),
+  );
+}
+
+function coding(system: string | undefined, version: string | undefined, code: string | undefined, display?: string): Coding {
+  const c: Coding = {};
+  if (system) c.system = system;
+  if (version) c.version = version;
+  if (code) c.code = code;
+  if (display) c.display = display;
+  return c;
 }
 
 /** $translate, forward (source code -> targets) or reverse (target code -> sources). */
 export function translate(input: TranslateInput): TranslateResult {
   const matches: TranslateMatch[] = [];
-  for (const coding of input.codings) {
-    if (!coding.code) continue;
+  for (const asked of input.codings) {
+    if (!asked.code) continue;
     for (const cm of input.conceptMaps) {
+      const originMap = canonicalOf(cm);
       for (const group of cm.group ?? []) {
         const fromSystem = input.reverse ? group.target : group.source;
         const toSystem = input.reverse ? group.source : group.target;
-        if (coding.system && fromSystem !== coding.system) continue;
+        if (asked.system && fromSystem !== asked.system) continue;
         if (input.targetSystem && toSystem !== input.targetSystem) continue;
-        const toVersion = input.reverse ? group.sourceVersion : group.targetVersion;
-        for (const element of group.element) {
+        for (const element of group.element ?? []) {
           for (const target of element.target ?? []) {
             const fromCode = input.reverse ? target.code : element.code;
-            if (fromCode !== coding.code) continue;
-            const equivalence = input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence;
-            const concept: Coding = { system: toSystem };
-            if (toVersion) concept.version = toVersion;
-            concept.code = input.reverse ? element.code : target.code;
-            const display = input.reverse ? element.display : target.display;
-            if (display) concept.display = display;
-            const match: TranslateMatch = { equivalence, source: canonicalOf(cm) };
-            if (concept.code) match.concept = concept;
+            if (fromCode !== asked.code) continue;
+            const source = coding(group.source, group.sourceVersion, element.code, element.display);
+            const mapped = target.code ? coding(group.target, group.targetVersion, target.code, target.display) : undefined;
+            const match: TranslateMatch = {
+              equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
+              mapping: { source, target: mapped, equivalence: target.equivalence },
+              originMap,
+            };
+            const answer = input.reverse ? source : mapped;
+            if (answer?.code) match.concept = answer;
             if (target.comment) match.comment = target.comment;
             matches.push(match);
           }
         }
-        if (!input.reverse && group.unmapped && !group.element.some((e) => e.code === coding.code)) {
-          const u = group.unmapped;
-          if (u.mode === 'fixed' && u.code) {
-            matches.push({ equivalence: 'inexact', concept: { system: toSystem, code: u.code, display: u.display }, source: canonicalOf(cm) });
-          } else if (u.mode === 'provided') {
-            matches.push({ equivalence: 'equal', concept: { system: toSystem, code: coding.code }, source: canonicalOf(cm) });
-          }
+        if (!input.reverse && group.unmapped && !(group.element ?? []).some((e) => e.code === asked.code)) {
+          const unmapped = unmappedMatch(group, asked.code, originMap);
+          if (unmapped) matches.push(unmapped);
         }
       }
     }
@@ -101,4 +110,19 @@ export function translate(input: TranslateInput): TranslateResult {
     out.message = `No ${input.reverse ? 'reverse ' : ''}translation found for ${what}${input.targetSystem ? ` to ${input.targetSystem}` : ''}`;
   }
   return out;
+}
+
+/** group.unmapped for a source code the group has no element for: a fixed code, or the code itself. */
+function unmappedMatch(group: ConceptMapGroup, code: string, originMap: string): TranslateMatch | undefined {
+  const u = group.unmapped;
+  const source = coding(group.source, group.sourceVersion, code);
+  if (u?.mode === 'fixed' && u.code) {
+    const concept = coding(group.target, group.targetVersion, u.code, u.display);
+    return { equivalence: 'inexact', concept, mapping: { source, target: concept, equivalence: 'inexact' }, originMap };
+  }
+  if (u?.mode === 'provided') {
+    const concept = coding(group.target, group.targetVersion, code);
+    return { equivalence: 'equal', concept, mapping: { source, target: concept, equivalence: 'equal' }, originMap };
+  }
+  return undefined;
 }

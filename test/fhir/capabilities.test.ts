@@ -24,7 +24,7 @@ describe('capabilityStatement', () => {
     expect(statement.status).toBe('active');
     expect(statement.date).toBe('2025-01-02');
     expect(statement.instantiates).toEqual(['http://hl7.org/fhir/CapabilityStatement/terminology-server']);
-    expect(statement.software).toEqual({ name: 'Bone Strength Terminology Service', version: '1.2.3' });
+    expect(statement.software).toEqual({ name: 'Bone Strength Terminology Service', version: '1.2.3', releaseDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(statement.implementation?.url).toBe('https://tx.example.org/fhir');
   });
 
@@ -39,12 +39,32 @@ describe('capabilityStatement', () => {
       'CodeSystem subsumes http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes',
       'ValueSet expand http://hl7.org/fhir/OperationDefinition/ValueSet-expand',
       'ValueSet validate-code http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code',
+      'ValueSet batch-validate-code http://fhir.bone-strength.org/OperationDefinition/ValueSet-batch-validate-code',
       'ConceptMap translate http://hl7.org/fhir/OperationDefinition/ConceptMap-translate',
     ]);
     const served = new Set(operationDefinitions().map((definition) => definition.url));
     for (const resource of resources) {
       for (const operation of resource.operation ?? []) expect(served).toContain(operation.definition);
     }
+    for (const operation of statement.rest?.[0]?.operation ?? []) expect(served).toContain(operation.definition);
+  });
+
+  it('declares the system-level batch interaction and $versions', () => {
+    expect(statement.rest?.[0]?.interaction?.map((interaction) => interaction.code)).toEqual(['batch']);
+    expect(statement.rest?.[0]?.operation).toEqual([{ name: 'versions', definition: 'http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions' }]);
+  });
+
+  it('declares the ecosystem features: the test suite it is scored against, and code systems accepted as tx-resource', () => {
+    const features = (statement.extension ?? [])
+      .filter((extension) => extension.url === 'http://hl7.org/fhir/uv/application-feature/StructureDefinition/feature')
+      .map((feature) => [
+        feature.extension?.find((e) => e.url === 'definition')?.valueCanonical,
+        feature.extension?.find((e) => e.url === 'value'),
+      ]);
+    expect(features).toEqual([
+      ['http://hl7.org/fhir/uv/tx-tests/FeatureDefinition/test-version', { url: 'value', valueCode: expect.stringMatching(/^\d+\.\d+\.\d+$/) }],
+      ['http://hl7.org/fhir/uv/tx-ecosystem/FeatureDefinition/CodeSystemAsParameter', { url: 'value', valueBoolean: true }],
+    ]);
   });
 
   it('lists the R4 search parameters each resource type supports', () => {
@@ -84,12 +104,14 @@ describe('terminologyCapabilities', () => {
 });
 
 describe('operationDefinitions', () => {
-  it('serves the six official R4 definitions verbatim', () => {
+  it('serves the official R4 definitions and the ecosystem batch one', () => {
     expect(operationDefinitions().map((definition) => definition.id)).toEqual([
+      'CapabilityStatement-versions',
       'CodeSystem-lookup',
       'CodeSystem-subsumes',
       'CodeSystem-validate-code',
       'ConceptMap-translate',
+      'ValueSet-batch-validate-code',
       'ValueSet-expand',
       'ValueSet-validate-code',
     ]);
@@ -103,12 +125,20 @@ describe('operationDefinitions', () => {
     const bundle = JSON.parse(
       readFileSync(path.join(getDataDir(), 'fhir/r4/profiles-resources.json'), 'utf8'),
     ) as Bundle;
-    for (const served of operationDefinitions()) {
+    for (const served of operationDefinitions().filter((definition) => definition.url?.startsWith('http://hl7.org/fhir/OperationDefinition/'))) {
       const official = bundle.entry?.find(
         (entry) => entry.resource?.resourceType === 'OperationDefinition' && entry.resource.id === served.id,
       )?.resource as OperationDefinition | undefined;
       expect(served).toEqual(official);
     }
+  });
+
+  it('defines $batch-validate-code with every $validate-code input, plus validation in and out', () => {
+    const batch = operationDefinition('ValueSet-batch-validate-code');
+    const single = operationDefinition('ValueSet-validate-code');
+    const inputs = (definition?: OperationDefinition) => (definition?.parameter ?? []).filter((p) => p.use === 'in').map((p) => `${p.name}:${p.type}:${p.max}`);
+    expect(inputs(batch)).toEqual([...inputs(single), 'validation:Resource:*']);
+    expect(batch?.parameter?.filter((p) => p.use === 'out').map((p) => p.name)).toEqual(['validation']);
   });
 
   it('finds conformance/ from the source tree', () => {

@@ -2,7 +2,7 @@ import type { ConceptMap } from 'fhir/r4';
 import { lookup } from '../../src/terminology/lookup';
 import { TerminologyRegistry } from '../../src/terminology/registry';
 import { subsumes } from '../../src/terminology/subsumes';
-import { translate } from '../../src/terminology/translate';
+import { candidateMaps, translate } from '../../src/terminology/translate';
 import { validateCode, ValidateCodeInput } from '../../src/terminology/validate-code';
 import { quadValueSet, shapes } from './fixtures';
 
@@ -94,6 +94,27 @@ describe('translate', () => {
   it('maps in reverse, inverting the equivalence', () => {
     const r = translate({ conceptMaps: [map], codings: [{ system: 'http://b', code: 'x' }], reverse: true });
     expect(r.matches.map((m) => [m.concept?.system, m.concept?.code, m.equivalence])).toEqual([['http://a', '1', 'narrower']]);
+  });
+
+  it('keeps the mapping as the map states it, and the map it comes from, whichever way it is read', () => {
+    const r = translate({ conceptMaps: [{ ...map, version: '3' }], codings: [{ system: 'http://b', code: 'x' }], reverse: true });
+    expect(r.matches[0].mapping).toEqual({ source: { system: 'http://a', code: '1' }, target: { system: 'http://b', code: 'x' }, equivalence: 'wider' });
+    expect(r.matches[0].originMap).toBe('http://example.org/cm|3');
+  });
+
+  it('applies group.unmapped only to source codes the group has no element for', () => {
+    const withFallback: ConceptMap = { ...map, group: [{ ...map.group![0], unmapped: { mode: 'fixed', code: 'z' } }] };
+    const r = translate({ conceptMaps: [withFallback], codings: [{ system: 'http://a', code: '2' }], reverse: false });
+    expect(r.matches.map((m) => [m.concept?.code, m.equivalence])).toEqual([['z', 'inexact']]);
+    const mapped = translate({ conceptMaps: [withFallback], codings: [{ system: 'http://a', code: '1' }], reverse: false });
+    expect(mapped.matches.map((m) => m.concept?.code)).toEqual(['x', 'y']);
+  });
+
+  it('picks maps by their declared source and target value sets', () => {
+    const scoped: ConceptMap = { ...map, sourceUri: 'http://vs/a', targetUri: 'http://vs/b' };
+    expect(candidateMaps([map, scoped], { source: 'http://vs/a|1' })).toEqual([scoped]);
+    expect(candidateMaps([map, scoped], { target: 'http://vs/a' })).toEqual([]);
+    expect(candidateMaps([map, scoped], {})).toEqual([map, scoped]);
   });
 
   it('says when nothing maps', () => {

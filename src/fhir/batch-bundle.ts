@@ -1,0 +1,108 @@
+import { STATUS_CODES } from 'node:http';
+import type { Bundle, BundleEntry, FhirResource, OperationOutcome, Resource } from 'fhir/r4';
+import { TerminologyError, toOperationOutcome } from '../terminology/issues';
+import { badRequest, FhirError, operationOutcome, tooCostly } from './operation-outcome';
+import type { QueryValues } from './parameters';
+
+/**
+ * A batch Bundle (POST [base]): each entry is a request of its own, answered in the same position
+ * of a batch-response Bundle with its status and resource, or with an OperationOutcome when it
+ * fails. Entries are independent: one that fails does not stop the others.
+ */
+
+/** More entries than this is a 422: split the batch. */
+export const MAX_BATCH_ENTRIES = 1000;
+
+/** One entry's request, with its URL taken apart. */
+export interface BatchEntryRequest {
+  method: 'GET' | 'POST';
+  /** Path segments relative to the FHIR base, e.g. ['ValueSet', '$validate-code']. */
+  path: string[];
+  query: QueryValues;
+  resource?: Resource;
+}
+
+export type BatchEntryHandler = (request: BatchEntryRequest) => FhirResource;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The entries of a batch Bundle; anything else is a 400 for the whole request. */
+export function batchEntries(body: unknown): unknown[] {
+  if (!isObject(body) || body.resourceType !== 'Bundle') {
+    throw badRequest(`POST to the base URL takes a Bundle of type batch${isObject(body) && typeof body.resourceType === 'string' ? `, not a ${body.resourceType}` : ''}`);
+  }
+  if (body.type !== 'batch') {
+    const given = typeof body.type === 'string' ? `, not '${body.type}'` : ': Bundle.type is missing';
+    throw badRequest(`Only a Bundle of type 'batch' is processed here${given}`, 'Bundle.type');
+  }
+  if (body.entry === undefined) return [];
+  if (!Array.isArray(body.entry)) throw badRequest('Bundle.entry must be an array', 'Bundle.entry');
+  if (body.entry.length > MAX_BATCH_ENTRIES) throw tooCostly(`A batch may hold at most ${MAX_BATCH_ENTRIES} entries, not ${body.entry.length}: split it`);
+  return body.entry;
+}
+
+function queryValues(params: URLSearchParams): QueryValues {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of params) {
+    const seen = query[name];
+    query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return query;
+}
+
+/** Parse entry[i].request; a fault is a 400 that names the element. */
+export function entryRequest(entry: unknown, index: number, baseUrl: string): BatchEntryRequest {
+  const where = `Bundle.entry[${index}]`;
+  if (!isObject(entry) || !isObject(entry.request)) throw badRequest(`${where} has no request`, `${where}.request`);
+  const { method, url } = entry.request;
+  if (method !== 'GET' && method !== 'POST') {
+    throw badRequest(`${where}.request.method must be GET or POST (this server is read-only), not '${String(method)}'`, `${where}.request.method`);
+  }
+  if (typeof url !== 'string' || url.trim() === '') throw badRequest(`${where}.request.url is missing`, `${where}.request.url`);
+  const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  let parsed: URL;
+  try {
+    parsed = /^[a-z][a-z0-9+.-]*:/i.test(url) ? new URL(url) : new URL(url.replace(/^\/+/, ''), base);
+  } catch {
+    throw badRequest(`${where}.request.url '${url}' is not a URL`, `${where}.request.url`);
+  }
+  if (parsed.origin !== base.origin || !parsed.pathname.startsWith(base.pathname)) {
+    throw badRequest(`${where}.request.url '${url}' is not on this server (${base.href})`, `${where}.request.url`);
+  }
+  const path = parsed.pathname.slice(base.pathname.length).split('/').filter(Boolean).map(decodeURIComponent);
+  const request: BatchEntryRequest = { method, path, query: queryValues(parsed.searchParams) };
+  if (method === 'POST') {
+    if (!isObject(entry.resource)) throw badRequest(`${where} is a POST without a resource`, `${where}.resource`);
+    request.resource = entry.resource as unknown as Resource;
+  }
+  return request;
+}
+
+function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? ''}`.trim();
+}
+
+function failure(status: number, outcome: OperationOutcome): BundleEntry {
+  return { response: { status: statusLine(status), outcome } };
+}
+
+/**
+ * Answer a batch Bundle, entry by entry. Client faults in an entry (FhirError, TerminologyError)
+ * become that entry's 4xx; anything else is a bug: reported to `onBug` and answered 500 for
+ * that entry alone.
+ */
+export function processBatch(body: unknown, baseUrl: string, handle: BatchEntryHandler, onBug: (error: unknown, index: number) => void): Bundle {
+  const entries = batchEntries(body);
+  const responses = entries.map((entry, index): BundleEntry => {
+    try {
+      const resource = handle(entryRequest(entry, index, baseUrl));
+      return { resource, response: { status: statusLine(200) } };
+    } catch (e) {
+      if (e instanceof FhirError) return failure(e.status, e.toOperationOutcome());
+      if (e instanceof TerminologyError) return failure(e.status, toOperationOutcome([e.issue]));
+      onBug(e, index);
+      return failure(500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
+    }
+  });
+  return { resourceType: 'Bundle', type: 'batch-response', entry: responses };
+}

@@ -1,0 +1,121 @@
+import request from 'supertest';
+import type { ConceptMap, Parameters, ParametersParameter } from 'fhir/r4';
+import { testApp } from './test-app';
+
+const CPT = 'http://www.ama-assn.org/go/cpt';
+const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
+const NUCC = 'http://nucc.org/provider-taxonomy';
+const VS = 'http://fhir.bone-strength.org/ValueSet';
+const CM = 'http://fhir.bone-strength.org/ConceptMap';
+
+const app = testApp();
+
+function param(p: Parameters, name: string): ParametersParameter | undefined {
+  return p.parameter?.find((x) => x.name === name);
+}
+function matches(p: Parameters): Array<Record<string, unknown>> {
+  return (p.parameter ?? [])
+    .filter((x) => x.name === 'match')
+    .map((m) => Object.fromEntries((m.part ?? []).map((part) => [part.name, part.valueCoding ?? part.valueCode ?? part.valueCanonical ?? part.valueString])));
+}
+const systemsOf = (p: Parameters): Set<unknown> => new Set(matches(p).map((m) => (m.concept as { system?: string } | undefined)?.system));
+const translateGet = (query: Record<string, string>) => request(app).get('/fhir/ConceptMap/$translate').query(query);
+
+describe('$translate: choosing the map', () => {
+  it('uses the map named by url, and names it in every match as originMap (url|version)', async () => {
+    const res = await translateGet({ url: `${CM}/cpt-to-nucc`, system: CPT, code: '0556T' }).expect(200);
+    const body = res.body as Parameters;
+    expect(param(body, 'result')?.valueBoolean).toBe(true);
+    expect(systemsOf(body)).toEqual(new Set([NUCC]));
+    expect(new Set(matches(body).map((m) => m.originMap))).toEqual(new Set([`${CM}/cpt-to-nucc|1.0.0`]));
+    expect(matches(body)[0].equivalence).toBe('relatedto');
+  });
+
+  it('uses the map in the path at instance level', async () => {
+    const res = await request(app).get('/fhir/ConceptMap/cpt-to-icd10cm/$translate').query({ system: CPT, code: '0556T' }).expect(200);
+    expect(systemsOf(res.body as Parameters)).toEqual(new Set([ICD]));
+    expect(matches(res.body as Parameters).map((m) => (m.concept as { code?: string }).code)).toContain('M81.0');
+  });
+
+  it('answers 404 for a map that is not there, by url or by id', async () => {
+    const byUrl = await translateGet({ url: `${CM}/nope`, system: CPT, code: '0556T' }).expect(404);
+    expect(JSON.stringify(byUrl.body.issue)).toContain(`${CM}/nope`);
+    await request(app).get('/fhir/ConceptMap/nope/$translate').query({ system: CPT, code: '0556T' }).expect(404);
+  });
+
+  it('without a map, considers every map whose declared value sets fit source and target', async () => {
+    const all = await translateGet({ system: CPT, code: '0556T' }).expect(200);
+    expect(systemsOf(all.body as Parameters)).toEqual(new Set([ICD, NUCC, CPT]));
+    const diagnoses = await translateGet({ system: CPT, code: '0556T', source: `${VS}/bone-strength-family`, target: `${VS}/bone-strength-diagnoses` }).expect(200);
+    expect(systemsOf(diagnoses.body as Parameters)).toEqual(new Set([ICD]));
+    const specialties = await translateGet({ system: CPT, code: '0556T', target: `${VS}/bone-strength-specialties` }).expect(200);
+    expect(systemsOf(specialties.body as Parameters)).toEqual(new Set([NUCC]));
+    const none = await translateGet({ system: CPT, code: '0556T', source: `${VS}/cpt-0557t-modifiers` }).expect(200);
+    expect(param(none.body as Parameters, 'result')?.valueBoolean).toBe(false);
+  });
+
+  it('reverse=true swaps the roles of source and target value sets', async () => {
+    const res = await translateGet({ system: ICD, code: 'M81.0', reverse: 'true', source: `${VS}/bone-strength-diagnoses` }).expect(200);
+    const body = res.body as Parameters;
+    expect(systemsOf(body)).toEqual(new Set([CPT]));
+    expect(new Set(matches(body).map((m) => m.originMap))).toEqual(new Set([`${CM}/cpt-to-icd10cm|1.0.0`]));
+  });
+
+  it('keeps only the answers in targetsystem', async () => {
+    const res = await translateGet({ system: CPT, code: '0554T', targetsystem: CPT }).expect(200);
+    const codes = matches(res.body as Parameters).map((m) => (m.concept as { code?: string }).code);
+    expect(systemsOf(res.body as Parameters)).toEqual(new Set([CPT]));
+    expect(codes).toEqual(expect.arrayContaining(['0555T', '0556T', '0557T', '77080']));
+  });
+});
+
+describe('$translate with the R5 parameter names the ecosystem sends', () => {
+  const cs = (url: string, codes: string[]) => ({ resourceType: 'CodeSystem', url, version: '1', status: 'active', content: 'complete', concept: codes.map((code) => ({ code })) });
+  const map: ConceptMap = {
+    resourceType: 'ConceptMap',
+    url: 'http://example.org/cm',
+    version: '2',
+    status: 'active',
+    group: [{ source: 'http://example.org/a', target: 'http://example.org/b', element: [{ code: 'a1', target: [{ code: 'b1', equivalence: 'wider' }] }] }],
+  };
+  const post = (...parameter: ParametersParameter[]) =>
+    request(app)
+      .post('/fhir/ConceptMap/$translate')
+      .send({
+        resourceType: 'Parameters',
+        parameter: [...parameter, { name: 'tx-resource', resource: cs('http://example.org/a', ['a1']) }, { name: 'tx-resource', resource: cs('http://example.org/b', ['b1']) }, { name: 'tx-resource', resource: map }],
+      });
+
+  it('translates sourceCode + sourceSystem to targetSystem with a map sent as tx-resource', async () => {
+    const res = await post({ name: 'sourceSystem', valueUri: 'http://example.org/a' }, { name: 'sourceCode', valueCode: 'a1' }, { name: 'targetSystem', valueUri: 'http://example.org/b' }).expect(200);
+    expect(res.body).toEqual({
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'result', valueBoolean: true },
+        { name: 'match', part: [{ name: 'equivalence', valueCode: 'wider' }, { name: 'concept', valueCoding: { system: 'http://example.org/b', code: 'b1' } }, { name: 'originMap', valueCanonical: 'http://example.org/cm|2' }] },
+      ],
+    });
+  });
+
+  it('with targetCode, reports each mapping as stated: the target as concept, what maps to it as source', async () => {
+    const res = await post({ name: 'sourceSystem', valueUri: 'http://example.org/a' }, { name: 'targetCode', valueCode: 'b1' }, { name: 'targetSystem', valueUri: 'http://example.org/b' }).expect(200);
+    expect(matches(res.body as Parameters)).toEqual([
+      { equivalence: 'wider', concept: { system: 'http://example.org/b', code: 'b1' }, source: { system: 'http://example.org/a', code: 'a1' }, originMap: 'http://example.org/cm|2' },
+    ]);
+  });
+
+  it('R4 reverse=true answers with the source concept and the relationship read backwards', async () => {
+    const res = await post({ name: 'system', valueUri: 'http://example.org/b' }, { name: 'code', valueCode: 'b1' }, { name: 'reverse', valueBoolean: true }).expect(200);
+    expect(matches(res.body as Parameters)).toEqual([{ equivalence: 'narrower', concept: { system: 'http://example.org/a', code: 'a1' }, originMap: 'http://example.org/cm|2' }]);
+  });
+
+  it.each([
+    ['reverse with targetCode', [{ name: 'targetCode', valueCode: 'b1' }, { name: 'targetSystem', valueUri: 'http://example.org/b' }, { name: 'reverse', valueBoolean: true }], 'reverse'],
+    ['targetCode without targetSystem', [{ name: 'targetCode', valueCode: 'b1' }], 'targetSystem'],
+    ['sourceCode without sourceSystem', [{ name: 'sourceCode', valueCode: 'a1' }], 'sourceSystem'],
+    ['no concept at all', [{ name: 'targetSystem', valueUri: 'http://example.org/b' }], 'code'],
+  ])('refuses %s with a 400 naming the parameter', async (_name, parameter, mention) => {
+    const res = await post(...(parameter as ParametersParameter[])).expect(400);
+    expect(res.body.issue[0].expression).toEqual([mention]);
+  });
+});
