@@ -105,10 +105,14 @@ class Validation {
     return this.issues.some((i) => i.severity === 'error');
   }
 
+  /** The first inactive (or, failing that, deprecated) concept met, for the inactive/status report. */
   noteInactive(path: string, code: string, concept: Concept): void {
-    if (this.inactive || !concept.inactive) return;
-    this.inactive = { path, code, status: statusOf(concept) };
+    if (this.inactive) return;
+    if (isInactive(concept)) this.inactive = { path, code, status: statusOf(concept) };
+    else if (concept.deprecated && !this.deprecated) this.deprecated = { path, code };
   }
+
+  deprecated?: { path: string; code: string };
 
   /** The version of `system` an include (or the coding) selects, honouring the request's version rules. */
   versionFor(system: string, includeVersion: string | undefined, codingVersion: string | undefined): string | undefined {
@@ -201,6 +205,12 @@ function presentList(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
+/** Deprecated concepts are still active, unless the code system also says they are inactive. */
+function isInactive(concept: Concept): boolean {
+  if (!concept.deprecated) return concept.inactive;
+  return concept.properties.some((p) => p.code === 'inactive' && p.value.value === true);
+}
+
 function statusOf(concept: Concept): string | undefined {
   if (concept.status) return concept.status;
   return concept.inactive ? 'inactive' : undefined;
@@ -241,7 +251,7 @@ function checkInclude(
       if (report) v.add(issue('error', 'business-rule', 'code-rule', 'ABSTRACT_CODE_NOT_ALLOWED', [cs.url, code], at(path, 'code')));
       return false;
     }
-    if (concept.inactive && (excludeInactive || v.input.activeOnly)) {
+    if (isInactive(concept) && (excludeInactive || v.input.activeOnly)) {
       if (role === 'in') {
         const i = issue('error', 'business-rule', 'code-rule', 'STATUS_CODE_WARNING_CODE', [code], at(path, 'code'));
         v.add(i);
@@ -613,11 +623,28 @@ function requireSupplements(registry: TerminologyRegistry, valueSet: ValueSet, r
   }
 }
 
+function v0(registry: TerminologyRegistry, input: ValidateCodeInput, valueSet: ValueSet, internal: boolean): Validation {
+  return new Validation(newComposeContext(registry, input.versionRules), input, valueSet, internal);
+}
+
+/** Before any code is checked, every imported value set must resolve, without cycles (as tx.fhir.org prepares a value set). */
+function prepare(v: Validation, vs: ValueSet): void {
+  const leave = v.enter(vs);
+  try {
+    for (const include of [...(vs.compose?.include ?? []), ...(vs.compose?.exclude ?? [])]) {
+      for (const canonical of include.valueSet ?? []) prepare(v, importedValueSet(v, canonical, vs));
+    }
+  } finally {
+    leave();
+  }
+}
+
 function check(registry: TerminologyRegistry, input: ValidateCodeInput): ValidateCodeResult {
   const ctx = newComposeContext(registry, input.versionRules);
   const internal = input.target.kind === 'code-system';
   const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
   requireSupplements(registry, valueSet, input.useSupplements ?? []);
+  prepare(v0(registry, input, valueSet, internal), valueSet);
   const v = new Validation(ctx, input, valueSet, internal);
   v.checkStatus(valueSet);
   const form = input.form;
@@ -738,6 +765,11 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
     const i = issue('warning', 'business-rule', 'code-comment', plain ? 'INACTIVE_CONCEPT_FOUND' : 'INACTIVE_CONCEPT_FOUND_ADD', [status ?? 'inactive', v.inactive.code, 'inactive'], v.inactive.path || 'code');
     v.message(i.text);
     v.add({ ...i, messageId: 'INACTIVE_CONCEPT_FOUND' });
+  } else if (v.deprecated) {
+    result.status = 'deprecated';
+    const i = issue('warning', 'business-rule', 'code-comment', 'DEPRECATED_CONCEPT_FOUND', ['deprecated', v.deprecated.code], v.deprecated.path || 'code');
+    v.message(i.text);
+    v.add(i);
   }
 
   // With a concept that is valid, the not-selectable note of a code system check is the project's own warning
