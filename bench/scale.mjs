@@ -1,0 +1,208 @@
+// npm run bench:scale: the service with a full-size ICD-10-CM (the synthetic 98,000-row order file
+// of bench/gen-icd10cm.mjs) and, when present, the full NUCC taxonomy CSV, imported into a temporary
+// content directory and loaded with CONTENT_DIRS. Measures start-up time and RSS, $lookup and
+// CodeSystem/$validate-code throughput on the full system against the curated fragment, and
+// type-ahead $expand latency. Figures depend on the machine and Node version.
+//
+//   node bench/scale.mjs [--duration 10] [--connections 32] [--keep]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const duration = Number(option('duration', 10));
+const connections = Number(option('connections', 32));
+const typeAheadConnections = 8;
+
+const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
+const NUCC_CSV = path.resolve(root, '../shared/data/nucc-provider-taxonomy/nucc_taxonomy_251.csv');
+const TARGET = { readyMs: 1500, rssMb: 300, throughputRatio: 0.9, typeAheadP99Ms: 20 };
+
+const work = mkdtempSync(path.join(tmpdir(), 'bench-scale-'));
+const contentDir = path.join(work, 'content');
+const log = (m) => process.stderr.write(`${m}\n`);
+
+function run(cmd, argv) {
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${path.basename(argv[0])} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+// ---- content: generate and import -----------------------------------------------------------
+const orderFile = path.join(work, 'icd10cm_order_2026.txt');
+log(run(process.execPath, [path.join(root, 'bench/gen-icd10cm.mjs'), orderFile]).trim());
+const importCli = path.join(root, 'dist/src/content/import-cli.js');
+log(run(process.execPath, [importCli, 'icd10cm', orderFile, '--out', contentDir]).trim());
+const withNucc = existsSync(NUCC_CSV);
+if (withNucc) log(run(process.execPath, [importCli, 'nucc', NUCC_CSV, '--out', contentDir]).trim());
+else log(`${NUCC_CSV} not found: NUCC not imported`);
+
+/** ~400 codes spread evenly over the generated file, dotted as the importer writes them. */
+function fullCodes(n) {
+  const codes = readFileSync(orderFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 14)
+    .map((l) => l.slice(6, 13).trimEnd())
+    .map((c) => (c.length > 3 ? `${c.slice(0, 3)}.${c.slice(3)}` : c));
+  const step = codes.length / n;
+  return Array.from({ length: n }, (_, i) => codes[Math.floor(i * step)]);
+}
+
+/** Every code of the curated fragment. */
+function fragmentCodes() {
+  const cs = JSON.parse(readFileSync(path.join(root, 'resources/CodeSystem-icd10cm.json'), 'utf8'));
+  const out = [];
+  const walk = (list) => list?.forEach((c) => (out.push(c.code), walk(c.concept)));
+  walk(cs.concept);
+  return { version: cs.version, codes: out };
+}
+
+// ---- service ----------------------------------------------------------------------------------
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+  return { rss: kb / 1024, peak: peakKb / 1024 };
+}
+
+async function startService(port) {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [path.join(root, 'dist/src/http/main.js')], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CONTENT_DIRS: contentDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      const ready = out.split('\n').find((l) => l.includes('ready'));
+      if (ready) {
+        child.stdout.off('data', onData);
+        resolve(ready);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`service exited with ${code}`)));
+  });
+  const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const memory = rssMb(child.pid);
+  log(line);
+  return { child, readyMs, rssAtReady: memory.rss, line };
+}
+
+function load(base, paths, conns) {
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: base,
+        connections: conns,
+        duration,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+async function check(base, p, expect) {
+  const res = await fetch(`${base}${p}`);
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${p} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  expect(body, p);
+}
+
+const param = (body, name) => body.parameter?.find((x) => x.name === name);
+const q = (o) => new URLSearchParams(o).toString();
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const service = await startService(port);
+const rows = [];
+const results = [];
+try {
+  const full = fullCodes(400);
+  const fragment = fragmentCodes();
+  const lookup = (version, code) => `/fhir/CodeSystem/$lookup?${q({ system: ICD, version, code })}`;
+  const validate = (version, code) => `/fhir/CodeSystem/$validate-code?${q({ url: ICD, version, code })}`;
+  const typeAhead = `/fhir/ValueSet/$expand?${q({ url: `${ICD}?fhir_vs`, filter: 'osteopor', count: '20', 'system-version': `${ICD}|2026` })}`;
+
+  // Every request the load uses answers 200, from the version it names.
+  for (const [version, codes] of [['2026', full], [fragment.version, fragment.codes]]) {
+    for (const code of codes) {
+      await check(base, lookup(version, code), (b, p) => {
+        if (param(b, 'version')?.valueString !== version) throw new Error(`${p}: answered from version ${param(b, 'version')?.valueString}`);
+      });
+      await check(base, validate(version, code), (b, p) => {
+        if (param(b, 'result')?.valueBoolean !== true) throw new Error(`${p}: result is not true`);
+      });
+    }
+  }
+  let typeAheadTotal;
+  await check(base, typeAhead, (b, p) => {
+    const used = b.expansion?.parameter?.find((x) => x.name === 'used-codesystem')?.valueUri;
+    if (used !== `${ICD}|2026`) throw new Error(`${p}: expanded ${used}, not the full 2026`);
+    if (b.expansion?.contains?.length !== 20) throw new Error(`${p}: ${b.expansion?.contains?.length} codes, expected 20`);
+    typeAheadTotal = b.expansion.total;
+  });
+
+  const measure = async (name, paths, conns) => {
+    const r = await load(base, paths, conns);
+    if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    results.push({ name, r });
+    return r;
+  };
+  const pairs = [
+    ['$lookup', (v, c) => lookup(v, c)],
+    ['CodeSystem/$validate-code', (v, c) => validate(v, c)],
+  ];
+  for (const [name, make] of pairs) {
+    const fr = await measure(`${name} fragment ${fragment.version} (${fragment.codes.length} codes)`, fragment.codes.map((c) => make(fragment.version, c)), connections);
+    const fu = await measure(`${name} full 2026 (${full.length} codes)`, full.map((c) => make('2026', c)), connections);
+    const ratio = fu.requests.average / fr.requests.average;
+    rows.push([`${name} req/s, full vs fragment`, `${Math.round(fu.requests.average)} vs ${Math.round(fr.requests.average)} (${(ratio * 100).toFixed(0)} %)`, `>= ${TARGET.throughputRatio * 100} %`, ratio >= TARGET.throughputRatio]);
+  }
+  const ta = await measure(`type-ahead $expand filter=osteopor count=20 (total ${typeAheadTotal}), ${typeAheadConnections} connections`, [typeAhead], typeAheadConnections);
+  rows.push([`type-ahead $expand p99 (${typeAheadConnections} conn., total ${typeAheadTotal})`, `${ta.latency.p99} ms (p50 ${ta.latency.p50} ms, ${Math.round(ta.requests.average)} req/s)`, `< ${TARGET.typeAheadP99Ms} ms`, ta.latency.p99 < TARGET.typeAheadP99Ms]);
+
+  const after = rssMb(service.child.pid);
+  const selfMs = /\((?:[^()]*, )?(\d+) ms, RSS/.exec(service.line)?.[1];
+  rows.unshift(
+    ['start-up: spawn to ready line', `${service.readyMs.toFixed(0)} ms (server's own figure ${selfMs ?? '?'} ms)`, `< ${TARGET.readyMs} ms`, service.readyMs < TARGET.readyMs],
+    ['RSS at ready', `${service.rssAtReady.toFixed(0)} MB`, `< ${TARGET.rssMb} MB`, service.rssAtReady < TARGET.rssMb],
+    ['RSS after load (peak)', `${after.rss.toFixed(0)} MB (${after.peak.toFixed(0)} MB)`, `< ${TARGET.rssMb} MB`, after.rss < TARGET.rssMb],
+  );
+} finally {
+  service.child.kill('SIGTERM');
+  if (!args.includes('--keep')) rmSync(work, { recursive: true, force: true });
+  else log(`kept ${work}`);
+}
+
+console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}; ICD-10-CM 2026: 98,000 synthetic rows${withNucc ? ' + NUCC 25.1 full CSV' : ''}; ${duration} s per load, ${connections} connections unless noted`);
+console.log('| measure | value | target | ok |');
+console.log('| --- | --- | --- | --- |');
+for (const [name, value, target, ok] of rows) console.log(`| ${name} | ${value} | ${target} | ${ok ? 'yes' : 'NO'} |`);
+console.log('\n| load | requests/s | p50 ms | p99 ms |');
+console.log('| --- | --- | --- | --- |');
+for (const { name, r } of results) console.log(`| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} |`);
+process.exitCode = rows.every((r) => r[3]) ? 0 : 1;
