@@ -16,18 +16,18 @@ function param(p: Parameters, name: string): ParametersParameter | undefined {
 function matches(p: Parameters): Array<Record<string, unknown>> {
   return (p.parameter ?? [])
     .filter((x) => x.name === 'match')
-    .map((m) => Object.fromEntries((m.part ?? []).map((part) => [part.name, part.valueCoding ?? part.valueCode ?? part.valueCanonical ?? part.valueString])));
+    .map((m) => Object.fromEntries((m.part ?? []).map((part) => [part.name, part.valueCoding ?? part.valueCode ?? part.valueCanonical ?? part.valueUri ?? part.valueString])));
 }
 const systemsOf = (p: Parameters): Set<unknown> => new Set(matches(p).map((m) => (m.concept as { system?: string } | undefined)?.system));
 const translateGet = (query: Record<string, string>) => request(app).get('/fhir/ConceptMap/$translate').query(query);
 
 describe('$translate: choosing the map', () => {
-  it('uses the map named by url, and names it in every match as originMap (url|version)', async () => {
+  it('uses the map named by url, and names it in every match as R4 match.source (url|version)', async () => {
     const res = await translateGet({ url: `${CM}/cpt-to-nucc`, system: CPT, code: '0556T' }).expect(200);
     const body = res.body as Parameters;
     expect(param(body, 'result')?.valueBoolean).toBe(true);
     expect(systemsOf(body)).toEqual(new Set([NUCC]));
-    expect(new Set(matches(body).map((m) => m.originMap))).toEqual(new Set([`${CM}/cpt-to-nucc|1.0.0`]));
+    expect(new Set(matches(body).map((m) => m.source))).toEqual(new Set([`${CM}/cpt-to-nucc|1.0.0`]));
     expect(matches(body)[0].equivalence).toBe('relatedto');
   });
 
@@ -58,7 +58,7 @@ describe('$translate: choosing the map', () => {
     const res = await translateGet({ system: ICD, code: 'M81.0', reverse: 'true', source: `${VS}/bone-strength-diagnoses` }).expect(200);
     const body = res.body as Parameters;
     expect(systemsOf(body)).toEqual(new Set([CPT]));
-    expect(new Set(matches(body).map((m) => m.originMap))).toEqual(new Set([`${CM}/cpt-to-icd10cm|1.0.0`]));
+    expect(new Set(matches(body).map((m) => m.source))).toEqual(new Set([`${CM}/cpt-to-icd10cm|1.0.0`]));
   });
 
   it('keeps only the answers in targetsystem', async () => {
@@ -106,7 +106,7 @@ describe('$translate with the R5 parameter names the ecosystem sends', () => {
 
   it('R4 reverse=true answers with the source concept and the relationship read backwards', async () => {
     const res = await post({ name: 'system', valueUri: 'http://example.org/b' }, { name: 'code', valueCode: 'b1' }, { name: 'reverse', valueBoolean: true }).expect(200);
-    expect(matches(res.body as Parameters)).toEqual([{ equivalence: 'narrower', concept: { system: 'http://example.org/a', code: 'a1' }, originMap: 'http://example.org/cm|2' }]);
+    expect(matches(res.body as Parameters)).toEqual([{ equivalence: 'narrower', concept: { system: 'http://example.org/a', code: 'a1' }, source: 'http://example.org/cm|2' }]);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { candidateMaps, translate, TranslateMatch, TranslateResult } from '../..
 import { badRequest, notFound } from '../operation-outcome';
 import type { OperationInput } from '../parameters';
 import { parameters, parts } from '../parameters';
-import { OperationRequest, requestRegistry } from './context';
+import { OperationRequest, requestRegistry, sentResource } from './context';
 
 /**
  * The R5 names of the $translate parameters, which the HL7 terminology ecosystem (and its test
@@ -35,7 +35,11 @@ interface Question {
   /** The value sets the map must be declared for, in the map's own direction (source -> target). */
   sourceScope?: string;
   targetScope?: string;
+  /** Asked with R5 parameter names: answered in R5 terms (originMap) rather than R4's (match.source = the map). */
+  r5: boolean;
 }
+
+const R5_NAMES = ['sourceCode', 'sourceSystem', 'sourceVersion', 'sourceCoding', 'sourceCodeableConcept', 'sourceScope', 'targetScope', 'targetSystem', 'targetCode', 'targetCoding', 'targetCodeableConcept'];
 
 function first(input: OperationInput, ...names: string[]): string | undefined {
   for (const name of names) {
@@ -86,6 +90,7 @@ function questionOf(input: OperationInput): Question {
       targetSystem: first(input, 'targetsystem', 'targetSystem'),
       sourceScope: reverseParam ? targetScope : sourceScope,
       targetScope: reverseParam ? sourceScope : targetScope,
+      r5: R5_NAMES.some((n) => input.has(n)),
     };
   }
   const targetSystem = first(input, 'targetSystem', 'targetsystem');
@@ -94,7 +99,7 @@ function questionOf(input: OperationInput): Question {
     if (reverseParam) throw badRequest("Parameter 'reverse' cannot be combined with targetCode, targetCoding or targetCodeableConcept: they already ask for the sources of a target concept", 'reverse');
     if (input.has('targetCode') && !targetSystem) throw badRequest("Parameter 'targetSystem' is required with 'targetCode'", 'targetSystem');
     // sourceSystem (or system) then names the code system the answers come from
-    return { codings: byTarget, reverse: true, byTargetConcept: true, targetSystem: sourceSystem, sourceScope, targetScope };
+    return { codings: byTarget, reverse: true, byTargetConcept: true, targetSystem: sourceSystem, sourceScope, targetScope, r5: true };
   }
   throw badRequest(
     "One of the parameters 'code' (with 'system'), 'coding' or 'codeableConcept' is required (R5 names: sourceCode with sourceSystem, sourceCoding, sourceCodeableConcept, or targetCode with targetSystem, targetCoding, targetCodeableConcept)",
@@ -102,8 +107,8 @@ function questionOf(input: OperationInput): Question {
   );
 }
 
-function matchParameter(m: TranslateMatch, byTargetConcept: boolean): ParametersParameter {
-  if (byTargetConcept) {
+function matchParameter(m: TranslateMatch, question: Question): ParametersParameter {
+  if (question.byTargetConcept) {
     const target: Coding | undefined = m.mapping.target;
     return {
       name: 'match',
@@ -121,32 +126,32 @@ function matchParameter(m: TranslateMatch, byTargetConcept: boolean): Parameters
     part: parts([
       { name: 'equivalence', valueCode: m.equivalence },
       m.concept && { name: 'concept', valueCoding: m.concept },
-      { name: 'originMap', valueCanonical: m.originMap },
+      question.r5 ? { name: 'originMap', valueCanonical: m.originMap } : { name: 'source', valueUri: m.originMap },
       m.comment !== undefined && { name: 'comment', valueString: m.comment },
     ]),
   };
 }
 
-function render(result: TranslateResult, byTargetConcept: boolean): Parameters {
+function render(result: TranslateResult, question: Question): Parameters {
   return parameters([
     { name: 'result', valueBoolean: result.result },
     result.message !== undefined && { name: 'message', valueString: result.message },
-    ...result.matches.map((m) => matchParameter(m, byTargetConcept)),
+    ...result.matches.map((m) => matchParameter(m, question)),
   ]);
 }
 
 /**
  * ConceptMap/$translate, forward or reverse, with one map (conceptMap, url, or the instance in
  * the path) or with every map whose declared source and target value sets fit the request.
- * Each match names the map it comes from as `originMap` (url|version), the ecosystem's name
- * for R4's match.source.
+ * Each match names the map it comes from (url|version): as R4's match.source when asked with R4
+ * names, as `originMap` when asked with R5 names (as the HL7 terminology ecosystem does).
  */
 export function translateOperation(request: OperationRequest): Parameters {
   const { input } = request;
   const registry = requestRegistry(request);
   const question = questionOf(input);
   let maps: ConceptMap[];
-  const sent = input.resource<ConceptMap>('conceptMap') ?? (request.instance as ConceptMap | undefined);
+  const sent = sentResource<ConceptMap>(input, 'conceptMap') ?? (request.instance as ConceptMap | undefined);
   const url = input.string('url');
   if (sent) maps = [sent];
   else if (url) {
@@ -161,5 +166,5 @@ export function translateOperation(request: OperationRequest): Parameters {
     maps = candidateMaps([...sentMaps, ...known], { source: question.sourceScope, target: question.targetScope });
   }
   const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: question.reverse });
-  return render(result, question.byTargetConcept);
+  return render(result, question);
 }
