@@ -4,7 +4,11 @@
 // CodeSystem/$validate-code throughput on the full system against the curated fragment, and
 // type-ahead $expand latency. Figures depend on the machine and Node version.
 //
-//   node bench/scale.mjs [--duration 10] [--connections 32] [--keep]
+//   node bench/scale.mjs [--duration 10] [--connections 32] [--max-old-space MB] [--keep]
+//
+// --max-old-space starts the server with node --max-old-space-size=MB. Without it V8 sizes the
+// old generation from the machine's memory and lets garbage pile up under load (RSS well above
+// the live set); in a container Node takes the limit from the cgroup.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,6 +26,8 @@ const option = (name, fallback) => {
 const duration = Number(option('duration', 10));
 const connections = Number(option('connections', 32));
 const typeAheadConnections = 8;
+const maxOldSpace = option('max-old-space', undefined);
+const nodeFlags = maxOldSpace ? [`--max-old-space-size=${Number(maxOldSpace)}`] : [];
 
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const NUCC_CSV = path.resolve(root, '../shared/data/nucc-provider-taxonomy/nucc_taxonomy_251.csv');
@@ -86,7 +92,7 @@ function rssMb(pid) {
 
 async function startService(port) {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/http/main.js')], {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/src/http/main.js')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CONTENT_DIRS: contentDir },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -198,7 +204,7 @@ try {
   else log(`kept ${work}`);
 }
 
-console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}; ICD-10-CM 2026: 98,000 synthetic rows${withNucc ? ' + NUCC 25.1 full CSV' : ''}; ${duration} s per load, ${connections} connections unless noted`);
+console.log(`\nNode ${process.version}${nodeFlags.length ? ` ${nodeFlags.join(' ')}` : ''}, ${process.platform}/${process.arch}; ICD-10-CM 2026: 98,000 synthetic rows${withNucc ? ' + NUCC 25.1 full CSV' : ''}; ${duration} s per load, ${connections} connections unless noted`);
 console.log('| measure | value | target | ok |');
 console.log('| --- | --- | --- | --- |');
 for (const [name, value, target, ok] of rows) console.log(`| ${name} | ${value} | ${target} | ${ok ? 'yes' : 'NO'} |`);
