@@ -15,8 +15,8 @@ import { canonicalOf, ComposeContext, expandCompose, ExpansionEntry, newComposeC
 import { LanguagePreference, parseLanguages } from './displays';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
+import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
 import { conceptsMatching, conceptTexts, filterStems, textFilter } from './text-filter';
-import { splitCanonical } from './versions';
 
 export interface ExpandInput {
   valueSet: ValueSet;
@@ -445,28 +445,6 @@ function withContained(registry: TerminologyRegistry, vs: ValueSet): Terminology
 // ---------------------------------------------------------------------------------------------
 // Supplements.
 
-function requiredSupplements(vs: ValueSet): string[] {
-  return (vs.extension ?? []).filter((e) => e.url === `${EXT}valueset-supplement`).map((e) => e.valueCanonical ?? e.valueUri ?? '').filter(Boolean);
-}
-
-function supplementsApplied(registry: TerminologyRegistry, cs: CodeSystemIndex): CodeSystem[] {
-  return registry.supplementsFor(cs.url).filter((s) => {
-    const target = splitCanonical(s.supplements ?? '');
-    return target.version === undefined || target.version === cs.version;
-  });
-}
-
-function checkSupplements(registry: TerminologyRegistry, vs: ValueSet, requested: string[]): void {
-  const missing = [...requiredSupplements(vs), ...requested].filter((canonical) => {
-    const { url, version } = splitCanonical(canonical);
-    const found = registry.resolve('CodeSystem', url, version);
-    return !found?.supplements;
-  });
-  if (missing.length) {
-    throw new TerminologyError(404, issue('error', 'not-found', 'not-found', 'VALUESET_SUPPLEMENT_MISSING', [missing.join(', ')]));
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -526,7 +504,7 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   const input = withDeclaredParameters(request);
   const vs = input.valueSet;
   const registry = withContained(base, vs);
-  checkSupplements(registry, vs, input.useSupplements ?? []);
+  requireSupplements(registry, [...requiredSupplements(vs), ...(input.useSupplements ?? [])]);
   const ctx = newComposeContext(registry, input.versionRules);
   const usedValueSets: ValueSet[] = [];
   const matches = input.filter ? textFilter(input.filter) : undefined;
@@ -581,7 +559,7 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   const fragments = [...ctx.usedCodeSystems.values()].filter((cs) => cs.content === 'fragment');
   for (const cs of fragments) add({ name: 'used-fragment', valueUri: canonicalOf(cs) });
   for (const cs of ctx.usedCodeSystems.values()) {
-    for (const s of supplementsApplied(registry, cs)) add({ name: 'used-supplement', valueUri: canonicalOf(s) });
+    for (const s of appliedSupplements(registry, cs)) add({ name: 'used-supplement', valueUri: canonicalOf(s) });
   }
   // Version parameters are reported when they decided a version, not merely because they were sent.
   for (const rule of ctx.appliedVersionRules.values()) add({ name: rule.name, valueUri: rule.canonical });

@@ -1,7 +1,10 @@
+import type { CodeSystemConcept } from 'fhir/r4';
 import type { CodeSystemIndex, Designation, PropertyValue } from './code-system-index';
+import { canonicalOf } from './compose';
 import { preferredDisplay, LanguagePreference } from './displays';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
+import { appliedSupplements, requireSupplements } from './supplements';
 
 export interface LookupInput {
   system: string;
@@ -10,6 +13,13 @@ export interface LookupInput {
   languages: LanguagePreference[];
   /** Requested property codes; empty means the server's default set (all). */
   properties: string[];
+  /** Supplements the request names (useSupplement): each must exist. */
+  useSupplements?: string[];
+}
+
+/** A designation, and the supplement it comes from when it is not the code system's own. */
+export interface LookupDesignation extends Designation {
+  source?: string;
 }
 
 export interface LookupProperty {
@@ -20,13 +30,18 @@ export interface LookupProperty {
 
 export interface LookupResult {
   name: string;
+  system: string;
+  code: string;
   version?: string;
   display?: string;
   definition?: string;
   abstract: boolean;
-  designations: Designation[];
+  designations: LookupDesignation[];
   properties: LookupProperty[];
+  usedSupplements: string[];
 }
+
+const PREFERRED_FOR_LANGUAGE = { system: 'http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra', code: 'preferredForLanguage', display: 'Preferred For Language' };
 
 function requireCodeSystem(registry: TerminologyRegistry, system: string, version?: string): CodeSystemIndex {
   const cs = registry.codeSystem(system, version);
@@ -42,6 +57,7 @@ function requireCodeSystem(registry: TerminologyRegistry, system: string, versio
 
 /** $lookup: what the code system says about one code. */
 export function lookup(registry: TerminologyRegistry, input: LookupInput): LookupResult {
+  requireSupplements(registry, input.useSupplements ?? []);
   const cs = requireCodeSystem(registry, input.system, input.version);
   const concept = cs.get(input.code);
   if (!concept) {
@@ -71,13 +87,36 @@ export function lookup(registry: TerminologyRegistry, input: LookupInput): Looku
   if (concept.definition !== undefined && input.properties.includes('definition')) {
     properties.push({ code: 'definition', value: { type: 'string', value: concept.definition } });
   }
+  const supplements = appliedSupplements(registry, cs);
+  const sourceOf = (d: Designation): string | undefined => {
+    const from = supplements.find((sup) => findConcept(sup.concept, concept.code)?.designation?.some((x) => x.value === d.value && x.language === d.language));
+    return from ? canonicalOf(from) : undefined;
+  };
+  const designations: LookupDesignation[] = [];
+  if (concept.display !== undefined && cs.language) designations.push({ language: cs.language, use: PREFERRED_FOR_LANGUAGE, value: concept.display });
+  for (const d of concept.designations) {
+    const source = sourceOf(d);
+    designations.push(source ? { ...d, source } : d);
+  }
   return {
-    name: cs.resource.title ?? cs.resource.name ?? cs.url,
+    name: cs.resource.name ?? cs.resource.title ?? cs.url,
+    system: cs.url,
+    code: concept.code,
     version: cs.version,
     display: preferredDisplay(cs, concept, input.languages) ?? concept.code,
     definition: concept.definition,
     abstract: concept.notSelectable,
-    designations: concept.designations,
+    designations,
     properties,
+    usedSupplements: supplements.map(canonicalOf),
   };
+}
+
+function findConcept(list: CodeSystemConcept[] | undefined, code: string): CodeSystemConcept | undefined {
+  for (const c of list ?? []) {
+    if (c.code === code) return c;
+    const nested = findConcept(c.concept, code);
+    if (nested) return nested;
+  }
+  return undefined;
 }

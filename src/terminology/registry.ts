@@ -7,6 +7,12 @@ import { selectVersion, splitCanonical } from './versions';
 /** Why a resource sent with a request cannot be used, or undefined when it can. */
 export type ResourceCheck = (resource: TerminologyResource) => string | undefined;
 
+export interface OverlayOptions {
+  check?: ResourceCheck;
+  /** Canonicals (url or url|version) of the sent supplements this request uses; all when absent. */
+  supplements?: string[];
+}
+
 const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
 
 export type TerminologyResource = CodeSystem | ValueSet | ConceptMap;
@@ -54,20 +60,26 @@ export class TerminologyRegistry {
 
   private readonly checked = new WeakSet<TerminologyResource>();
 
+  private readonly problemOf?: ResourceCheck;
+  private readonly activeSupplements?: Set<string>;
+
   constructor(
     resources: TerminologyResource[],
     private readonly parent?: TerminologyRegistry,
-    private readonly problemOf?: ResourceCheck,
+    options: OverlayOptions = {},
   ) {
+    this.problemOf = options.check;
+    if (options.supplements) this.activeSupplements = new Set(options.supplements);
     for (const r of resources) this.add(r);
   }
 
   /**
-   * A request-scoped registry over this one. `problemOf` checks a sent resource when a request
-   * first uses it, so a broken resource fails the request that relies on it and no other.
+   * A request-scoped registry over this one. `check` vets a sent resource when a request first
+   * uses it, so a broken resource fails the request that relies on it and no other. `supplements`
+   * names the sent supplements the request may apply (the server's own always apply).
    */
-  overlay(resources: TerminologyResource[], problemOf?: ResourceCheck): TerminologyRegistry {
-    return resources.length ? new TerminologyRegistry(resources, this, problemOf) : this;
+  overlay(resources: TerminologyResource[], options: OverlayOptions = {}): TerminologyRegistry {
+    return resources.length ? new TerminologyRegistry(resources, this, options) : this;
   }
 
   /** Throws when a resource sent with the request is not usable. */
@@ -138,8 +150,16 @@ export class TerminologyRegistry {
       .filter((v): v is string => v !== undefined);
   }
 
+  /** Supplements of a code system that apply: the server's own, and those sent that the request names. */
   supplementsFor(url: string): CodeSystem[] {
-    return [...(this.supplementsByBase.get(url) ?? []), ...(this.parent?.supplementsFor(url) ?? [])];
+    const own = (this.supplementsByBase.get(url) ?? []).filter((s) => this.isActive(s));
+    return [...own, ...(this.parent?.supplementsFor(url) ?? [])];
+  }
+
+  private isActive(supplement: CodeSystem): boolean {
+    const active = this.activeSupplements;
+    if (!this.parent || !active) return true;
+    return active.has(supplement.url ?? '') || active.has(`${supplement.url}|${supplement.version}`);
   }
 
   /** The code system (not a supplement) for url|version, indexed, with its supplements applied. */

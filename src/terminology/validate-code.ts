@@ -5,6 +5,7 @@ import { ConceptDisplays, DisplayDesignation, LanguagePreference } from './displ
 import { compileFilter } from './filters';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
+import { requiredSupplements, requireSupplements } from './supplements';
 import { resolveCodingVersion, ruleVersion, versionCheckIssue } from './system-versions';
 import { splitCanonical } from './versions';
 
@@ -608,21 +609,6 @@ function definitionProblem(registry: TerminologyRegistry, input: ValidateCodeInp
   return result;
 }
 
-const VALUESET_SUPPLEMENT = 'http://hl7.org/fhir/StructureDefinition/valueset-supplement';
-
-/** The supplements the value set (valueset-supplement) and the request (useSupplement) require must all be known. */
-function requireSupplements(registry: TerminologyRegistry, valueSet: ValueSet, requested: string[]): void {
-  const required = (valueSet.extension ?? []).filter((e) => e.url === VALUESET_SUPPLEMENT).map((e) => e.valueCanonical ?? e.valueUri ?? '');
-  const missing = [...required, ...requested].filter((canonical) => {
-    if (!canonical) return false;
-    const { url, version } = splitCanonical(canonical);
-    return !registry.resolve('CodeSystem', url, version)?.supplements;
-  });
-  if (missing.length) {
-    throw new TerminologyError(422, issue('error', 'not-found', 'not-found', 'VALUESET_SUPPLEMENT_MISSING', [missing.join(', ')]));
-  }
-}
-
 function v0(registry: TerminologyRegistry, input: ValidateCodeInput, valueSet: ValueSet, internal: boolean): Validation {
   return new Validation(newComposeContext(registry, input.versionRules), input, valueSet, internal);
 }
@@ -643,7 +629,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
   const ctx = newComposeContext(registry, input.versionRules);
   const internal = input.target.kind === 'code-system';
   const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
-  requireSupplements(registry, valueSet, input.useSupplements ?? []);
+  requireSupplements(registry, [...requiredSupplements(valueSet), ...(input.useSupplements ?? [])]);
   prepare(v0(registry, input, valueSet, internal), valueSet);
   const v = new Validation(ctx, input, valueSet, internal);
   v.checkStatus(valueSet);

@@ -25,7 +25,24 @@ export function requestRegistry(request: OperationRequest): TerminologyRegistry 
   for (const r of request.input.resources('tx-resource') as Resource[]) {
     if (TERMINOLOGY_TYPES.has(r.resourceType)) sent.push(r as TerminologyResource);
   }
-  return request.registry.overlay(sent, problemOfSentResource);
+  const overlay = request.registry.overlay(sent, { check: problemOfSentResource });
+  if (!sent.some((r) => r.resourceType === 'CodeSystem' && r.supplements)) return overlay;
+  return request.registry.overlay(sent, { check: problemOfSentResource, supplements: namedSupplements(request, overlay) });
+}
+
+const SUPPLEMENT_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/valueset-supplement';
+
+/**
+ * Supplements sent with a request apply when the request names them (useSupplement) or the value
+ * set it is about asks for them (the valueset-supplement extension), not merely because they were sent.
+ */
+function namedSupplements(request: OperationRequest, registry: TerminologyRegistry): string[] {
+  const named = request.input.strings('useSupplement');
+  const given = request.input.resource<Resource>('valueSet') ?? request.instance;
+  const url = request.input.string('url');
+  const target = given?.resourceType === 'ValueSet' ? (given as ValueSet) : url ? registry.resolve('ValueSet', url, request.input.string('valueSetVersion')) : undefined;
+  for (const e of target?.extension ?? []) if (e.url === SUPPLEMENT_EXTENSION && e.valueCanonical) named.push(e.valueCanonical);
+  return named;
 }
 
 const checkedByContent = new Map<string, string | undefined>();

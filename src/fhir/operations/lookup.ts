@@ -27,6 +27,8 @@ export function propertyValueParameter(value: PropertyValue): Partial<Parameters
 function render(result: LookupResult): Parameters {
   return parameters([
     { name: 'name', valueString: result.name },
+    { name: 'system', valueUri: result.system },
+    { name: 'code', valueCode: result.code },
     result.version !== undefined && { name: 'version', valueString: result.version },
     result.display !== undefined && { name: 'display', valueString: result.display },
     result.definition !== undefined && { name: 'definition', valueString: result.definition },
@@ -36,9 +38,11 @@ function render(result: LookupResult): Parameters {
       part: parts([
         d.language !== undefined && { name: 'language', valueCode: d.language },
         d.use !== undefined && { name: 'use', valueCoding: d.use },
+        d.source !== undefined && { name: 'source', valueCanonical: d.source },
         { name: 'value', valueString: d.value },
       ]),
     })),
+    ...result.usedSupplements.map((s) => ({ name: 'used-supplement', valueCanonical: s })),
     ...result.properties.map((p) => ({
       name: 'property',
       part: parts([
@@ -65,6 +69,7 @@ export function lookupOperation(request: OperationRequest): Parameters {
     code,
     languages: languagesOf(request),
     properties: input.strings('property'),
+    useSupplements: input.strings('useSupplement'),
   });
   return render(result);
 }
