@@ -62,12 +62,19 @@ export interface DisplayDesignation {
   use?: Coding;
   /** The concept's own display rather than one of its designations. */
   primary: boolean;
+  /** A designation marked no longer current (standards-status withdrawn or deprecated). */
+  inactiveStatus?: string;
 }
+
+const STANDARDS_STATUS = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
+const INACTIVE_DESIGNATION = new Set(['withdrawn', 'deprecated', 'retired']);
 
 const DISPLAY_USES = new Set(['display', 'preferredForLanguage', '900000000000548007', '900000000000013009', '900000000000003001']);
 
 export interface DisplayMatch {
   found: boolean;
+  /** Found, but only as a designation that is no longer current: its status. */
+  inactiveStatus?: string;
   /** Found only once whitespace is normalised. */
   whitespace: boolean;
 }
@@ -90,7 +97,10 @@ export class ConceptDisplays {
     const items: DisplayDesignation[] = [];
     if (concept.display !== undefined) items.push({ value: concept.display.trim(), language: cs.language, primary: true });
     for (const d of concept.designations) {
-      items.push({ value: d.value.trim(), language: d.language, use: d.use, primary: false });
+      const status = d.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
+      const item: DisplayDesignation = { value: d.value.trim(), language: d.language, use: d.use, primary: false };
+      if (status && INACTIVE_DESIGNATION.has(status)) item.inactiveStatus = status;
+      items.push(item);
     }
     return new ConceptDisplays(items, cs.language);
   }
@@ -116,7 +126,9 @@ export class ConceptDisplays {
   /** Is `value` one of the displays (any designation) in the languages, case-insensitively? */
   has(languages: LanguagePreference[], value: string, defaultLanguage?: string): DisplayMatch {
     const pool = this.items.filter((d) => d.value && ConceptDisplays.suits(languages, d, 'language', defaultLanguage));
-    if (pool.some((d) => d.value.toLowerCase() === value.toLowerCase())) return { found: true, whitespace: false };
+    const same = pool.filter((d) => d.value.toLowerCase() === value.toLowerCase());
+    if (same.some((d) => !d.inactiveStatus)) return { found: true, whitespace: false };
+    if (same.length) return { found: true, whitespace: false, inactiveStatus: same[0].inactiveStatus };
     return { found: false, whitespace: pool.some((d) => normalized(d.value) === normalized(value)) };
   }
 
@@ -138,6 +150,11 @@ export class ConceptDisplays {
     const list = chosen.map(render);
     if (list.length <= 1) return list.join('');
     return `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+  }
+
+  /** The current displays (not inactive designations), quoted, for a message. */
+  current(): string {
+    return this.items.filter((d) => d.value && !d.inactiveStatus && ConceptDisplays.isDisplay(d)).map((d) => `"${d.value}"`).join(', ');
   }
 
   /** The display to show in the preferred languages; with none, the concept's own display. */

@@ -82,6 +82,8 @@ const TEMPLATES = {
   VALUESET_INCLUDE_NOT_FOUND: "Unable to find included value set '{0}' version '{1}'",
   VALUESET_VERSION_CHECK: "The version '{1}' is not allowed for system '{0}': required to be '{2}' by a version-check parameter",
   INVALID_SENT_RESOURCE: "The {0} '{1}' sent with the request cannot be used: {2}",
+  CODESYSTEM_CS_NO_SUPPLEMENT: "CodeSystem {0} is a supplement, so can't be used as a value in Coding.system",
+  INACTIVE_DISPLAY_FOUND: "'{0}' is no longer considered a correct display for code '{1}' (status = {2}). The correct display is one of {3}.",
   MSG_DRAFT: "Reference to draft {0} {1}",
   MSG_DEPRECATED: "Reference to deprecated {0} {1}",
   MSG_WITHDRAWN: "Reference to withdrawn {0} {1}",

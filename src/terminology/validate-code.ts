@@ -152,6 +152,16 @@ class Validation {
 
   /** Report a code system that cannot be found, once per system (and version). */
   unknownCodeSystem(path: string, system: string, version: string | undefined): void {
+    const supplement = this.registry.resolve('CodeSystem', system, version);
+    if (supplement?.content === 'supplement') {
+      const i = issue('error', 'invalid', 'invalid-data', 'CODESYSTEM_CS_NO_SUPPLEMENT', [canonicalOf(supplement)], at(path, 'system'));
+      this.message(i.text);
+      if (!this.unknownSystems.has(system)) {
+        this.unknownSystems.add(system);
+        this.add(i);
+      }
+      return;
+    }
     let id: MessageId = 'UNKNOWN_CODESYSTEM';
     let key = system;
     let args: string[] = [system];
@@ -447,6 +457,10 @@ function checkDisplay(v: Validation, displays: ConceptDisplays, cs: CodeSystemIn
   const summary = v.input.languageSummary ?? '--';
   const system = cs.url;
   const match = displays.has(languages, display);
+  if (match.found && match.inactiveStatus) {
+    v.add(issue('warning', 'invalid', 'display-comment', 'INACTIVE_DISPLAY_FOUND', [display, code, match.inactiveStatus, displays.current()], at(path, 'display')));
+    return;
+  }
   if (match.found) return;
   let severity: TerminologyIssue['severity'] = v.input.lenientDisplay ? 'warning' : 'error';
   const id = match.whitespace ? 'Display_Name_WS_for__should_be_one_of__instead_of' : 'Display_Name_for__should_be_one_of__instead_of';
