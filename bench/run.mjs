@@ -5,8 +5,9 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import autocannon from 'autocannon';
-import express from 'express';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -38,17 +39,14 @@ function freePort() {
   });
 }
 
-async function startService(port) {
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/http/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** Start a server in its own process (so that it does not share a core with the load generator). */
+async function start(args, env = {}) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
-      process.stderr.write(d);
       if (String(d).includes('ready')) resolve();
     });
-    child.on('exit', (code) => reject(new Error(`service exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
   });
   return child;
 }
@@ -63,7 +61,7 @@ const row = (name, target, r) =>
   `| ${name} | ${target} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
 
 const port = await freePort();
-const service = await startService(port);
+const service = await start([path.join(root, 'dist/src/http/main.js')], { PORT: String(port), HOST: '127.0.0.1' });
 const bodies = [];
 for (const [, p] of WORKLOADS) {
   const res = await fetch(`http://127.0.0.1:${port}${p}`);
@@ -71,10 +69,10 @@ for (const [, p] of WORKLOADS) {
   bodies.push(await res.text());
 }
 
-const baseline = express();
-WORKLOADS.forEach(([, p], i) => baseline.get(p.split('?')[0], (_req, res) => res.type('application/fhir+json').send(bodies[i])));
+const bodiesFile = path.join(tmpdir(), `bench-bodies-${process.pid}.json`);
+writeFileSync(bodiesFile, JSON.stringify(Object.fromEntries(WORKLOADS.map(([, p], i) => [p.split('?')[0], bodies[i]]))));
 const basePort = await freePort();
-const baseServer = baseline.listen(basePort, '127.0.0.1');
+const baseServer = await start([path.join(root, 'bench/baseline-server.mjs'), String(basePort), bodiesFile]);
 
 console.log(`Node ${process.version}, ${connections} connections, ${duration} s per workload`);
 console.log('| workload | target | requests/s | p50 ms | p99 ms | non-2xx |');
@@ -86,5 +84,5 @@ try {
   }
 } finally {
   service.kill('SIGTERM');
-  baseServer.close();
+  baseServer.kill('SIGTERM');
 }

@@ -45,7 +45,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   const app = express();
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   app.disable('x-powered-by');
-  app.set('query parser', 'extended');
+  app.set('query parser', 'simple');
   app.set('etag', false);
 
   app.use((req, res, next) => {
