@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { r4DefinitionsFile as definitionsFile } from './definitions';
 import fhirpath from 'fhirpath';
@@ -64,6 +65,9 @@ const structureDefinitions = new Map<string, StructureDefinition>();
  */
 export function structureDefinition(resourceType: string): StructureDefinition | undefined {
   if (!isR4ResourceType(resourceType)) return undefined;
+  if (!structureDefinitions.size) {
+    for (const definition of precompiled()?.structureDefinitions ?? []) structureDefinitions.set(definition.id ?? '', definition);
+  }
   let definition = structureDefinitions.get(resourceType);
   if (!definition) {
     const wanted = new Set([resourceType, ...PRELOADED_TYPES].filter((type) => !structureDefinitions.has(type)));
@@ -74,9 +78,9 @@ export function structureDefinition(resourceType: string): StructureDefinition |
 }
 
 /** Read together on first use, since each read of the file costs tens of milliseconds. */
-const PRELOADED_TYPES = ['CodeSystem', 'ValueSet', 'ConceptMap', 'NamingSystem', 'Parameters', 'Bundle'];
+export const PRELOADED_TYPES = ['CodeSystem', 'ValueSet', 'ConceptMap', 'NamingSystem', 'Parameters', 'Bundle'];
 
-function readStructureDefinitions(types: string[]): Map<string, StructureDefinition> {
+export function readStructureDefinitions(types: string[]): Map<string, StructureDefinition> {
   const file = readFileSync(definitionsFile('profiles-resources.json'));
   const found = new Map<string, StructureDefinition>();
   try {
@@ -154,20 +158,53 @@ function endOfJsonObject(file: Buffer, start: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Precompiled definitions: `npm run build` writes the schema validators of the core types (ajv
+// standalone code) and their StructureDefinitions into dist/definitions, which saves start-up the
+// ~0.3 s of compiling the schema and reading the 35 MB profiles file. Without them (tests run from
+// the TypeScript sources) everything is compiled on first use instead.
+
+interface Precompiled {
+  validators: Record<string, ValidateFunction | undefined>;
+  structureDefinitions: StructureDefinition[];
+}
+
+export const PRECOMPILED_DIR = path.resolve(__dirname, '../../definitions');
+let precompiledCache: Precompiled | null | undefined;
+
+function precompiled(): Precompiled | undefined {
+  if (precompiledCache === undefined) {
+    precompiledCache = null;
+    const validatorsFile = path.join(PRECOMPILED_DIR, 'schema-validators.js');
+    const definitionsJson = path.join(PRECOMPILED_DIR, 'structure-definitions.json');
+    if (existsSync(validatorsFile) && existsSync(definitionsJson)) {
+      precompiledCache = {
+        validators: require(validatorsFile) as Precompiled['validators'],
+        structureDefinitions: JSON.parse(readFileSync(definitionsJson, 'utf8')) as StructureDefinition[],
+      };
+    }
+  }
+  return precompiledCache ?? undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
 // JSON schema
 
 type SchemaDefinitions = Record<string, unknown>;
 
 /** Compiled as one schema, so their shared definitions (Extension, Coding, ...) compile once. */
-const CORE_SCHEMA_TYPES = ['CodeSystem', 'ValueSet', 'ConceptMap', 'NamingSystem', 'Parameters', 'Bundle', 'OperationOutcome'];
-const CORE_SCHEMA_ID = 'fhir.schema.json';
+export const CORE_SCHEMA_TYPES = ['CodeSystem', 'ValueSet', 'ConceptMap', 'NamingSystem', 'Parameters', 'Bundle', 'OperationOutcome'];
+export const CORE_SCHEMA_ID = 'fhir.schema.json';
+
+// validateSchema: false: the official schema need not be checked against its meta-schema at every
+// start. optimize: false halves compile time; validation is no slower.
+export const AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, validateSchema: false } as const;
 
 let schemaDefinitions: SchemaDefinitions | undefined;
 let coreDefinitions: SchemaDefinitions | undefined;
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-function loadSchemaDefinitions(): SchemaDefinitions {
+export function loadSchemaDefinitions(): SchemaDefinitions {
   if (!schemaDefinitions) {
     const schema = JSON.parse(readFileSync(definitionsFile('fhir.schema.json'), 'utf8')) as {
       definitions: SchemaDefinitions;
@@ -186,7 +223,7 @@ function loadSchemaDefinitions(): SchemaDefinitions {
 }
 
 /** The definitions the given types refer to, directly or not. */
-function referencedDefinitions(definitions: SchemaDefinitions, roots: string[]): SchemaDefinitions {
+export function referencedDefinitions(definitions: SchemaDefinitions, roots: string[]): SchemaDefinitions {
   const subset: SchemaDefinitions = {};
   const pending = [...roots];
   const collectRefs = (node: unknown): void => {
@@ -207,13 +244,11 @@ function referencedDefinitions(definitions: SchemaDefinitions, roots: string[]):
 }
 
 function schemaValidator(resourceType: string): ValidateFunction {
-  let validate = validators.get(resourceType);
+  let validate = validators.get(resourceType) ?? precompiled()?.validators[resourceType];
   if (!validate) {
     const definitions = loadSchemaDefinitions();
     if (!ajv) {
-      // validateSchema: false: the official schema need not be checked against its meta-schema
-      // at every start. optimize: false halves compile time; validation is no slower.
-      ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false, code: { optimize: false } });
+      ajv = new Ajv({ ...AJV_OPTIONS, code: { optimize: false } });
       coreDefinitions = referencedDefinitions(definitions, CORE_SCHEMA_TYPES);
       ajv.addSchema({ $id: CORE_SCHEMA_ID, definitions: coreDefinitions });
     }
