@@ -136,17 +136,18 @@ function enterValueSet(ctx: ComposeContext, vs: ValueSet): () => void {
 }
 
 function importedValueSet(ctx: ComposeContext, canonical: string): ValueSet {
-  const vs = resolveValueSet(ctx.registry, canonical);
-  if (!vs) {
-    const parts = splitCanonical(canonical);
-    throw new TerminologyError(
-      404,
-      parts.version
-        ? issue('error', 'not-found', 'not-found', 'VALUESET_INCLUDE_NOT_FOUND', [parts.url, parts.version])
-        : issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]),
-    );
-  }
-  return vs;
+  return resolveValueSet(ctx.registry, canonical) ?? missingImport(canonical);
+}
+
+/** A value set imported by another (compose.include.valueSet) that cannot be found. */
+export function missingImport(canonical: string): never {
+  const parts = splitCanonical(canonical);
+  throw new TerminologyError(
+    404,
+    parts.version
+      ? issue('error', 'not-found', 'not-found', 'VALUESET_INCLUDE_NOT_FOUND', [parts.url, parts.version])
+      : issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 import type { CodeableConcept, CodeSystem, ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
-import { canonicalOf, ComposeContext, newComposeContext, resolveValueSet, SystemVersionRules, valueSetContains } from './compose';
+import { canonicalOf, ComposeContext, missingImport, newComposeContext, resolveValueSet, SystemVersionRules, valueSetContains } from './compose';
 import { ConceptDisplays, DisplayDesignation, LanguagePreference } from './displays';
 import { compileFilter } from './filters';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { requiredSupplements, requireSupplements } from './supplements';
 import { resolveCodingVersion, ruleVersion, versionCheckIssue } from './system-versions';
-import { splitCanonical } from './versions';
 
 /** One coding to check, as the request gave it. */
 export interface CodingToValidate {
@@ -390,15 +389,7 @@ function importedValueSet(v: Validation, canonical: string, from: ValueSet): Val
     const contained = [...(from.contained ?? []), ...(v.valueSet.contained ?? [])].find((r) => r.resourceType === 'ValueSet' && r.id === id);
     if (contained?.resourceType === 'ValueSet') return contained;
   }
-  const vs = resolveValueSet(v.registry, canonical);
-  if (vs) return vs;
-  const parts = splitCanonical(canonical);
-  throw new TerminologyError(
-    404,
-    parts.version
-      ? issue('error', 'not-found', 'not-found', 'VALUESET_INCLUDE_NOT_FOUND', [parts.url, parts.version])
-      : issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]),
-  );
+  return resolveValueSet(v.registry, canonical) ?? missingImport(canonical);
 }
 
 /** A value set given only as an expansion: membership is being listed in it. */

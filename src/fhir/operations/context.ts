@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, Resource, ValueSet } from 'fhir/r4';
 import { validateResource } from '../resource-validation';
-import { noVersionRules, SystemVersionRules } from '../../terminology/compose';
+import { noVersionRules, resolveValueSet, SystemVersionRules } from '../../terminology/compose';
 import { LanguagePreference, parseLanguages } from '../../terminology/displays';
 import type { TerminologyRegistry, TerminologyResource } from '../../terminology/registry';
+import { unknownValueSet } from '../../terminology/validate-code';
 import { splitCanonical } from '../../terminology/versions';
 import { badRequest } from '../operation-outcome';
 import type { OperationInput } from '../parameters';
@@ -91,4 +92,17 @@ export function sentResource<T extends Resource>(input: OperationInput, name: st
   const problem = problemOfSentResource(resource);
   if (problem) throw badRequest(`Parameter '${name}' is not a valid ${resource.resourceType}: ${problem}`, name);
   return resource;
+}
+
+/** The value set an operation is about: the `valueSet` parameter, the instance, or `url` (+ valueSetVersion). */
+export function targetValueSet(request: OperationRequest, registry: TerminologyRegistry, purpose: string): ValueSet {
+  const { input } = request;
+  const given = sentResource<ValueSet>(input, 'valueSet') ?? (request.instance as ValueSet | undefined);
+  if (given) return given;
+  const url = input.string('url');
+  if (!url) throw badRequest(`Parameter 'url' (or 'valueSet') is required: the value set ${purpose}`, 'url');
+  const version = input.string('valueSetVersion');
+  const valueSet = resolveValueSet(registry, url, version);
+  if (!valueSet) throw unknownValueSet(version ? `${url}|${version}` : url);
+  return valueSet;
 }

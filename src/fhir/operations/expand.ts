@@ -1,9 +1,7 @@
 import type { ValueSet } from 'fhir/r4';
-import { resolveValueSet } from '../../terminology/compose';
 import { expandValueSet } from '../../terminology/expand';
-import { unknownValueSet } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
-import { OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
+import { OperationRequest, requestRegistry, targetValueSet, versionRulesOf } from './context';
 
 export const DEFAULT_MAX_EXPANSION = 10000;
 /** Concepts one response may return without count/offset paging. */
@@ -13,14 +11,7 @@ export const MAX_RETURNED = 1000;
 export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_MAX_EXPANSION): ValueSet {
   const { input } = request;
   const registry = requestRegistry(request);
-  let valueSet = sentResource<ValueSet>(input, 'valueSet') ?? (request.instance as ValueSet | undefined);
-  if (!valueSet) {
-    const url = input.string('url');
-    if (!url) throw badRequest("Parameter 'url' (or 'valueSet') is required: the value set to expand", 'url');
-    const version = input.string('valueSetVersion');
-    valueSet = resolveValueSet(registry, url, version);
-    if (!valueSet) throw unknownValueSet(version ? `${url}|${version}` : url);
-  }
+  const valueSet = targetValueSet(request, registry, 'to expand');
   const count = input.integer('count');
   const offset = input.integer('offset');
   if (count !== undefined && count < 0) throw badRequest("Parameter 'count' must not be negative", 'count');

@@ -1,11 +1,10 @@
 import type { CodeSystem, Parameters, ValueSet } from 'fhir/r4';
-import { resolveValueSet } from '../../terminology/compose';
 import { isLanguageTag, parseLanguages } from '../../terminology/displays';
 import { issue, TerminologyError, toOperationOutcome } from '../../terminology/issues';
-import { CodingToValidate, unknownValueSet, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
+import { CodingToValidate, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
 import { parameters } from '../parameters';
-import { OperationRequest, requestRegistry, sentResource, versionRulesOf } from './context';
+import { OperationRequest, requestRegistry, sentResource, targetValueSet, versionRulesOf } from './context';
 
 function render(result: ValidateCodeResult): Parameters {
   return parameters([
@@ -118,18 +117,8 @@ export function codeSystemValidateCodeOperation(request: OperationRequest): Para
 
 /** ValueSet/$validate-code: the value set comes from url(+valueSetVersion), valueSet, or the instance. */
 export function valueSetValidateCodeOperation(request: OperationRequest): Parameters {
-  const { input } = request;
   const registry = requestRegistry(request);
-  let valueSet = sentResource<ValueSet>(input, 'valueSet') ?? (request.instance as ValueSet | undefined);
-  if (!valueSet) {
-    const url = input.string('url');
-    if (!url) throw badRequest("Parameter 'url' (or 'valueSet') is required: the value set to validate against", 'url');
-    valueSet = resolveValueSet(registry, url, input.string('valueSetVersion'));
-    if (!valueSet) {
-      const version = input.string('valueSetVersion');
-      throw unknownValueSet(version ? `${url}|${version}` : url);
-    }
-  }
+  const valueSet = targetValueSet(request, registry, 'to validate against');
   const { form, codings, text } = codingsOf(request, 'system', 'systemVersion');
   return render(validateCode(registry, { target: { kind: 'value-set', valueSet }, form, codings, text, ...common(request, valueSet) }));
 }
