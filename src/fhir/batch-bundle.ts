@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Bundle, BundleEntry, FhirResource, OperationOutcome, Resource } from 'fhir/r4';
-import { TerminologyError, toOperationOutcome } from '../terminology/issues';
-import { badRequest, FhirError, operationOutcome, tooCostly } from './operation-outcome';
+import { badRequest, clientErrorResponse, operationOutcome, tooCostly } from './operation-outcome';
 import type { QueryValues } from './parameters';
 
 /**
@@ -98,8 +97,8 @@ export function processBatch(body: unknown, baseUrl: string, handle: BatchEntryH
       const resource = handle(entryRequest(entry, index, baseUrl));
       return { resource, response: { status: statusLine(200) } };
     } catch (e) {
-      if (e instanceof FhirError) return failure(e.status, e.toOperationOutcome());
-      if (e instanceof TerminologyError) return failure(e.status, toOperationOutcome([e.issue]));
+      const known = clientErrorResponse(e);
+      if (known) return failure(known.status, known.outcome);
       onBug(e, index);
       return failure(500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
     }

@@ -1,4 +1,5 @@
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
+import { TerminologyError, TerminologyIssue, toOperationOutcome } from '../terminology/issues';
 
 /** Issue severity and type codes from http://hl7.org/fhir/ValueSet/issue-type. */
 export type IssueSeverity = OperationOutcomeIssue['severity'];
@@ -44,4 +45,18 @@ export const tooCostly = (message: string): FhirError => new FhirError(422, 'too
 
 export function operationOutcome(issues: OperationOutcomeIssue[]): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: issues };
+}
+
+/** The HTTP status for a terminology failure, from its issue type. */
+function statusOfIssue(issue: TerminologyIssue): number {
+  if (issue.type === 'not-found') return 404;
+  if (issue.type === 'too-costly') return 422;
+  return 400;
+}
+
+/** The status and OperationOutcome answering an error a client caused; undefined for any other error. */
+export function clientErrorResponse(e: unknown): { status: number; outcome: OperationOutcome } | undefined {
+  if (e instanceof FhirError) return { status: e.status, outcome: e.toOperationOutcome() };
+  if (e instanceof TerminologyError) return { status: statusOfIssue(e.issue), outcome: toOperationOutcome([e.issue]) };
+  return undefined;
 }

@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { FhirError, operationOutcome } from '../fhir/operation-outcome';
-import { TerminologyError, toOperationOutcome } from '../terminology/issues';
+import { clientErrorResponse, FhirError, operationOutcome } from '../fhir/operation-outcome';
 import { sendResource } from './respond';
 
 interface HttpLikeError {
@@ -13,8 +12,8 @@ interface HttpLikeError {
 /** Known errors become OperationOutcomes with their status; anything else is a logged 500. */
 export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
-    if (err instanceof FhirError) return sendResource(req, res, err.status, err.toOperationOutcome());
-    if (err instanceof TerminologyError) return sendResource(req, res, err.status, toOperationOutcome([err.issue]));
+    const known = clientErrorResponse(err);
+    if (known) return sendResource(req, res, known.status, known.outcome);
     const e = err as HttpLikeError;
     if (e?.type === 'entity.parse.failed') {
       return sendResource(req, res, 400, new FhirError(400, 'structure', `The request body is not valid JSON: ${e.message}`).toOperationOutcome());

@@ -17,7 +17,7 @@ type FilterOp = ValueSetComposeIncludeFilter['op'] | 'child-of' | 'descendent-le
 function filterError(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, why?: string): TerminologyError {
   const detail = issue('error', 'not-supported', 'vs-invalid', 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, f.value, cs.url]);
   if (why) detail.text += `: ${why}`;
-  return new TerminologyError(400, detail);
+  return new TerminologyError(detail);
 }
 
 function splitValues(value: string): string[] {
@@ -71,9 +71,7 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
   const value = f.value;
   if (value === undefined || value === '') {
     if (op !== 'exists') {
-      throw new TerminologyError(
-        400,
-        issue('error', 'invalid', 'vs-invalid', 'UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE', [cs.url, f.property, f.op]),
+      throw new TerminologyError(issue('error', 'invalid', 'vs-invalid', 'UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE', [cs.url, f.property, f.op]),
       );
     }
   }
@@ -98,7 +96,7 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
         regex = compileSafeRegex(value);
       } catch (e) {
         const why = e instanceof UnsafePatternError || e instanceof SyntaxError ? e.message : 'invalid pattern';
-        throw new TerminologyError(400, {
+        throw new TerminologyError({
           ...issue('error', 'invalid', 'vs-invalid', 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, value, cs.url]),
           text: `The regex '${value}' in the filter on '${f.property}' cannot be used: ${why}`,
         });

@@ -132,13 +132,10 @@ export function toOperationOutcome(issues: TerminologyIssue[]): OperationOutcome
 
 /**
  * A terminology failure that ends an operation (unknown value set, unusable code system, too
- * costly): it carries its issue and the HTTP status the edge should answer with.
+ * costly): it carries its issue; the edge chooses the HTTP status from the issue type.
  */
 export class TerminologyError extends Error {
-  constructor(
-    readonly status: number,
-    readonly issue: TerminologyIssue,
-  ) {
+  constructor(readonly issue: TerminologyIssue) {
     super(issue.text);
     this.name = 'TerminologyError';
   }

@@ -47,9 +47,7 @@ function requireCodeSystem(registry: TerminologyRegistry, system: string, versio
   const cs = registry.codeSystem(system, version);
   if (cs) return cs;
   const versions = registry.versionsOf('CodeSystem', system);
-  throw new TerminologyError(
-    404,
-    version && versions.length
+  throw new TerminologyError(version && versions.length
       ? issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION', [system, version, versions.join(', ')], 'system')
       : issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM', [system], 'system'),
   );
@@ -61,9 +59,7 @@ export function lookup(registry: TerminologyRegistry, input: LookupInput): Looku
   const cs = requireCodeSystem(registry, input.system, input.version);
   const concept = cs.get(input.code);
   if (!concept) {
-    throw new TerminologyError(
-      404,
-      cs.version
+    throw new TerminologyError(cs.version
         ? issue('error', 'not-found', 'invalid-code', 'Unknown_Code_in_Version', [input.code, cs.url, cs.version], 'code')
         : issue('error', 'not-found', 'invalid-code', 'Unknown_Code_in', [input.code, cs.url], 'code'),
     );

@@ -198,7 +198,7 @@ class Validation {
   enter(vs: ValueSet): () => void {
     const key = canonicalOf(vs);
     if (this.stack.includes(key)) {
-      throw new TerminologyError(400, issue('error', 'processing', 'vs-invalid', 'VALUESET_CIRCULAR_REFERENCE', [key, this.stack.join(', ')]));
+      throw new TerminologyError(issue('error', 'processing', 'vs-invalid', 'VALUESET_CIRCULAR_REFERENCE', [key, this.stack.join(', ')]));
     }
     this.stack.push(key);
     return () => this.stack.pop();
@@ -785,5 +785,5 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
 
 /** Raised when the value set to validate against is not known: an error response, not a result. */
 export function unknownValueSet(canonical: string): TerminologyError {
-  return new TerminologyError(404, issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]));
+  return new TerminologyError(issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]));
 }
