@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { loadFhirCoreTerminology } from '../content/fhir-core';
 import { loadResources } from '../content/load-resources';
 import { TerminologyRegistry } from '../terminology/registry';
 import { createApp } from './app';
@@ -7,7 +8,8 @@ import { createApp } from './app';
 /**
  * Start-up: load and validate the content, index it, listen. Configuration by environment:
  * PORT (8080), HOST (0.0.0.0), BASE_URL (http://localhost:PORT/fhir), CONTENT_DIRS (extra
- * directories of FHIR JSON, separated by the path delimiter; `content/` is loaded when present).
+ * directories of FHIR JSON, separated by the path delimiter; `content/` is loaded when present),
+ * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets).
  */
 function projectRoot(): string {
   let dir = __dirname;
@@ -31,8 +33,10 @@ function main(): void {
   for (const d of (process.env.CONTENT_DIRS ?? '').split(path.delimiter).filter(Boolean)) dirs.push(path.resolve(d));
 
   const resources = loadResources(dirs);
-  const registry = new TerminologyRegistry(resources);
-  for (const cs of registry.all('CodeSystem')) registry.index(cs);
+  // FHIR's own code systems and value sets answer too, read on first use (FHIR_CORE_TERMINOLOGY=off: not at all).
+  const core = process.env.FHIR_CORE_TERMINOLOGY === 'off' ? undefined : TerminologyRegistry.lazy(loadFhirCoreTerminology);
+  const registry = new TerminologyRegistry(resources, core);
+  for (const r of resources) if (r.resourceType === 'CodeSystem' && !r.supplements) registry.index(r);
   const { version } = require(path.join(root, 'package.json')) as { version: string };
   const app = createApp(registry, { baseUrl, softwareVersion: version });
   const server = app.listen(port, host, () => {

@@ -13,6 +13,13 @@ export interface OverlayOptions {
   supplements?: string[];
 }
 
+interface RegistryOptions extends OverlayOptions {
+  /** Resources sent with one request, rather than the server's own content. */
+  requestScoped?: boolean;
+  /** Resources read on first use rather than at start-up (large content that few requests need). */
+  load?: () => TerminologyResource[];
+}
+
 const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
 
 export type TerminologyResource = CodeSystem | ValueSet | ConceptMap;
@@ -41,7 +48,7 @@ function contentKey(resource: CodeSystem, supplements: CodeSystem[]): string {
  * dropped with the request, so nothing sent by one client is ever visible to another.
  *
  * Version rules: a request that names a version gets that version (wildcards such as 2.x allowed);
- * one that names none gets the latest. Same url and version twice: the later wins, except that a
+ * one that names none gets the latest of the nearest layer (sent resources, then the server's). Same url and version twice: the later wins, except that a
  * complete code system is never replaced by a fragment.
  */
 export class TerminologyRegistry {
@@ -62,15 +69,33 @@ export class TerminologyRegistry {
 
   private readonly problemOf?: ResourceCheck;
   private readonly activeSupplements?: Set<string>;
+  private readonly requestScoped: boolean;
+  private pending?: () => TerminologyResource[];
 
   constructor(
     resources: TerminologyResource[],
     private readonly parent?: TerminologyRegistry,
-    options: OverlayOptions = {},
+    options: RegistryOptions = {},
   ) {
     this.problemOf = options.check;
+    this.requestScoped = options.requestScoped === true;
+    this.pending = options.load;
     if (options.supplements) this.activeSupplements = new Set(options.supplements);
     for (const r of resources) this.add(r);
+  }
+
+  /** A registry whose resources are read when first needed. */
+  static lazy(load: () => TerminologyResource[]): TerminologyRegistry {
+    return new TerminologyRegistry([], undefined, { load });
+  }
+
+  private loaded(): this {
+    const load = this.pending;
+    if (load) {
+      this.pending = undefined;
+      for (const r of load()) this.add(r);
+    }
+    return this;
   }
 
   /**
@@ -79,7 +104,7 @@ export class TerminologyRegistry {
    * names the sent supplements the request may apply (the server's own always apply).
    */
   overlay(resources: TerminologyResource[], options: OverlayOptions = {}): TerminologyRegistry {
-    return resources.length ? new TerminologyRegistry(resources, this, options) : this;
+    return resources.length ? new TerminologyRegistry(resources, this, { ...options, requestScoped: true }) : this;
   }
 
   /** Throws when a resource sent with the request is not usable. */
@@ -94,10 +119,6 @@ export class TerminologyRegistry {
     }
     this.checked.add(resource);
     return resource;
-  }
-
-  get isOverlay(): boolean {
-    return this.parent !== undefined;
   }
 
   private add(resource: TerminologyResource): void {
@@ -119,25 +140,34 @@ export class TerminologyRegistry {
     if (resource.id) (this.byId[type] as Map<string, TerminologyResource>).set(resource.id, resource);
   }
 
+  /**
+   * The version asked for, or the latest, looking in the nearest layer first: resources sent with a
+   * request win over the server's, and the server's own content over the FHIR core terminology
+   * (their version schemes need not be comparable).
+   */
+  private select<T extends TerminologyResourceType>(type: T, url: string, version: string | undefined, keep: (r: ByType[T]) => boolean): ByType[T] | undefined {
+    const own = ((this.loaded().byUrl[type] as Map<string, ByType[T][]>).get(url) ?? []).filter(keep);
+    return selectVersion(own, version) ?? this.parent?.select(type, url, version, keep);
+  }
+
   /** All versions of a canonical, own resources shadowing the parent's of the same version. */
   candidates<T extends TerminologyResourceType>(type: T, url: string): ByType[T][] {
-    const own = (this.byUrl[type] as Map<string, ByType[T][]>).get(url) ?? [];
+    const own = (this.loaded().byUrl[type] as Map<string, ByType[T][]>).get(url) ?? [];
     const inherited = this.parent?.candidates(type, url) ?? [];
     return [...own, ...inherited.filter((r) => !own.some((o) => o.version === r.version))];
   }
 
   resolve<T extends TerminologyResourceType>(type: T, canonical: string, version?: string): ByType[T] | undefined {
     const parts = splitCanonical(canonical);
-    const candidates = this.candidates(type, parts.url);
-    return this.checkAll(selectVersion(candidates, version ?? parts.version));
+    return this.checkAll(this.select(type, parts.url, version ?? parts.version, () => true));
   }
 
   read<T extends TerminologyResourceType>(type: T, id: string): ByType[T] | undefined {
-    return (this.byId[type] as Map<string, ByType[T]>).get(id) ?? this.parent?.read(type, id);
+    return (this.loaded().byId[type] as Map<string, ByType[T]>).get(id) ?? this.parent?.read(type, id);
   }
 
   all<T extends TerminologyResourceType>(type: T): ByType[T][] {
-    const own = [...(this.byId[type] as Map<string, ByType[T]>).values()];
+    const own = [...(this.loaded().byId[type] as Map<string, ByType[T]>).values()];
     const withoutId = [...(this.byUrl[type] as Map<string, ByType[T][]>).values()].flat().filter((r) => !r.id);
     return [...own, ...withoutId, ...(this.parent?.all(type) ?? [])];
   }
@@ -150,35 +180,35 @@ export class TerminologyRegistry {
 
   /** Supplements of a code system that apply: the server's own, and those sent that the request names. */
   supplementsFor(url: string): CodeSystem[] {
+    // Content not read yet has supplied nothing so far: asking must not force the read.
     const own = (this.supplementsByBase.get(url) ?? []).filter((s) => this.isActive(s));
     return [...own, ...(this.parent?.supplementsFor(url) ?? [])];
   }
 
   private isActive(supplement: CodeSystem): boolean {
     const active = this.activeSupplements;
-    if (!this.parent || !active) return true;
+    if (!this.requestScoped || !active) return true;
     return active.has(supplement.url ?? '') || active.has(`${supplement.url}|${supplement.version}`);
   }
 
   /** The code system (not a supplement) for url|version, indexed, with its supplements applied. */
   codeSystem(canonical: string, version?: string): CodeSystemIndex | undefined {
     const parts = splitCanonical(canonical);
-    const candidates = this.candidates('CodeSystem', parts.url).filter((cs) => !cs.supplements);
-    const resource = this.checkAll(selectVersion(candidates, version ?? parts.version));
+    const resource = this.checkAll(this.select('CodeSystem', parts.url, version ?? parts.version, (cs) => !cs.supplements));
     return resource ? this.index(resource) : undefined;
   }
 
-  /** Index a resource; indexes of the base content are kept, those of request content cached by hash. */
+  /** Index a resource; indexes of the server's content are kept, those of request content cached by hash. */
   index(resource: CodeSystem): CodeSystemIndex {
     const supplements = this.supplementsFor(resource.url ?? '').filter((s) => supplementApplies(s, resource));
     const owner = this.ownerOf(resource);
-    if (!supplements.some((s) => this.ownerOf(s) !== owner) && owner.indexes.has(resource)) {
-      return owner.indexes.get(resource) as CodeSystemIndex;
-    }
-    if (owner.parent === undefined && supplements.every((s) => this.ownerOf(s) === owner)) {
-      const index = new CodeSystemIndex(applySupplements(resource, supplements));
-      owner.indexes.set(resource, index);
-      return index;
+    if (!owner.requestScoped && !supplements.some((s) => this.ownerOf(s).requestScoped)) {
+      let kept = owner.indexes.get(resource);
+      if (!kept) {
+        kept = new CodeSystemIndex(applySupplements(resource, supplements));
+        owner.indexes.set(resource, kept);
+      }
+      return kept;
     }
     const key = contentKey(resource, supplements);
     const cached = overlayIndexCache.get(key);

@@ -45,3 +45,25 @@ describe('TerminologyRegistry', () => {
     expect(registry.codeSystem(shapes.url as string)?.content).toBe('complete');
   });
 });
+
+describe('layers', () => {
+  it('reads a lazy layer only when something is not found above it', () => {
+    let loads = 0;
+    const core = TerminologyRegistry.lazy(() => {
+      loads++;
+      return [{ ...shapes, url: 'http://example.org/core', version: '2019-01-01' }];
+    });
+    const content = new TerminologyRegistry([shapes], core);
+    expect(content.codeSystem(shapes.url as string)?.version).toBe('1.0.0');
+    expect(loads).toBe(0);
+    expect(content.codeSystem('http://example.org/core')).toBeDefined();
+    expect(loads).toBe(1);
+  });
+
+  it('prefers the nearest layer when no version is named, whatever the version schemes', () => {
+    const server = new TerminologyRegistry([{ ...shapes, version: '2018-08-12' }]);
+    const request = server.overlay([{ ...shapes, version: '3.0.0' }]);
+    expect(request.codeSystem(shapes.url as string)?.version).toBe('3.0.0');
+    expect(request.codeSystem(shapes.url as string, '2018-08-12')?.version).toBe('2018-08-12');
+  });
+});
