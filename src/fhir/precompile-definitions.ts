@@ -18,15 +18,15 @@ import {
  * standalone validation code and extract their StructureDefinitions, so the server does neither
  * at start-up.
  */
-function main(): void {
+export function writePrecompiledDefinitions(dir: string): string {
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, optimize: false } });
   ajv.addSchema({ $id: CORE_SCHEMA_ID, definitions: referencedDefinitions(loadSchemaDefinitions(), CORE_SCHEMA_TYPES) });
   const exports = Object.fromEntries(CORE_SCHEMA_TYPES.map((type) => [type, `${CORE_SCHEMA_ID}#/definitions/${type}`]));
-  mkdirSync(PRECOMPILED_DIR, { recursive: true });
-  writeFileSync(path.join(PRECOMPILED_DIR, 'schema-validators.js'), standaloneCode(ajv, exports));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'schema-validators.js'), standaloneCode(ajv, exports));
   const definitions = [...readStructureDefinitions(PRELOADED_TYPES).values()];
-  writeFileSync(path.join(PRECOMPILED_DIR, 'structure-definitions.json'), JSON.stringify(definitions));
-  process.stdout.write(`precompiled ${CORE_SCHEMA_TYPES.length} schema validators and ${definitions.length} StructureDefinitions into ${PRECOMPILED_DIR}\n`);
+  writeFileSync(path.join(dir, 'structure-definitions.json'), JSON.stringify(definitions));
+  return `precompiled ${CORE_SCHEMA_TYPES.length} schema validators and ${definitions.length} StructureDefinitions into ${dir}`;
 }
 
-main();
+if (require.main === module) process.stdout.write(`${writePrecompiledDefinitions(PRECOMPILED_DIR)}\n`);
