@@ -8,7 +8,7 @@ import { searchResources, searchsetBundle, summarize } from '../fhir/search';
 import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
 import { batchEntryHandler } from './batch';
 import { errorHandler } from './errors';
-import { isOperation, runOperation, SERVED_FHIR_VERSION } from './operations';
+import { isOperation, runOperation, SERVED_FHIR_VERSION, terminologyType } from './operations';
 import { responseType, sendResource } from './respond';
 
 export interface AppOptions {
@@ -20,7 +20,6 @@ export interface AppOptions {
   log?: (message: string) => void;
 }
 
-const RESOURCE_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 const SUMMARY_MODES = new Set(['true', 'false', 'text', 'data', 'count']);
 
 type Route = (req: Request, res: Response) => void;
@@ -35,9 +34,7 @@ const route = (fn: Route) => (req: Request, res: Response, next: NextFunction) =
 };
 
 function resourceType(req: Request): TerminologyResourceType {
-  const type = String(req.params.type);
-  if (!RESOURCE_TYPES.has(type)) throw notFound(`Resource type '${type}' is not served here: CodeSystem, ValueSet and ConceptMap are`);
-  return type as TerminologyResourceType;
+  return terminologyType(String(req.params.type));
 }
 
 /** The HTTP edge: parses, calls the terminology operation, renders. */

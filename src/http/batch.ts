@@ -1,15 +1,8 @@
 import type { FhirResource } from 'fhir/r4';
 import type { BatchEntryHandler, BatchEntryRequest } from '../fhir/batch-bundle';
 import { FhirError, notFound } from '../fhir/operation-outcome';
-import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
-import { runOperationCall } from './operations';
-
-const RESOURCE_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
-
-function terminologyType(type: string): TerminologyResourceType {
-  if (!RESOURCE_TYPES.has(type)) throw notFound(`Resource type '${type}' is not served here: CodeSystem, ValueSet and ConceptMap are`);
-  return type as TerminologyResourceType;
-}
+import type { TerminologyRegistry } from '../terminology/registry';
+import { runOperationCall, terminologyType } from './operations';
 
 /**
  * A batch entry goes where the same request sent alone would: `[type]/$op` and

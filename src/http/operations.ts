@@ -32,6 +32,14 @@ const OPERATIONS: Record<string, OperationRoute> = {
   'ConceptMap/$translate': { definition: 'ConceptMap-translate', handler: translateOperation, extraParameters: TRANSLATE_R5_PARAMETERS },
 };
 
+const RESOURCE_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
+
+/** The resource type a path names, when this server serves it (404 otherwise). */
+export function terminologyType(type: string): TerminologyResourceType {
+  if (!RESOURCE_TYPES.has(type)) throw notFound(`Resource type '${type}' is not served here: CodeSystem, ValueSet and ConceptMap are`);
+  return type as TerminologyResourceType;
+}
+
 /** What the FHIR versions operation answers: this server speaks R4 only. */
 export const SERVED_FHIR_VERSION = '4.0';
 
