@@ -9,7 +9,8 @@ import type { TerminologyRegistry, TerminologyResourceType } from '../terminolog
 import { batchEntryHandler } from './batch';
 import { errorHandler } from './errors';
 import { isOperation, runOperation, SERVED_FHIR_VERSION, terminologyType } from './operations';
-import { responseType, sendResource } from './respond';
+import { renderHtml } from './html';
+import { prefersHtml, responseType, sendResource } from './respond';
 
 export interface AppOptions {
   /** Public base URL of the FHIR endpoint, used in fullUrl and links. */
@@ -154,6 +155,10 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
       const type = resourceType(req);
       const resource = registry.read(type, String(req.params.id));
       if (!resource) throw notFound(`${type}/${req.params.id} is not known to this server`);
+      if (prefersHtml(req)) {
+        res.type('html').send(renderHtml(resource, `${options.baseUrl}/${type}/${resource.id}?_format=json`));
+        return;
+      }
       const summary = typeof req.query._summary === 'string' ? req.query._summary : undefined;
       sendResource(req, res, 200, summary && summary !== 'false' && summary !== 'count' ? summarize(resource, summary as 'true' | 'text' | 'data') : resource);
     }),

@@ -22,6 +22,11 @@ export function responseType(req: Request): string {
   return 'application/fhir+json';
 }
 
+/** A browser asking for a page (Accept: text/html first) rather than a FHIR client asking for JSON. */
+export function prefersHtml(req: Request): boolean {
+  return queryString(req, '_format') === undefined && req.accepts(['application/fhir+json', 'application/json', 'text/html']) === 'text/html';
+}
+
 /** Send a FHIR resource as JSON, pretty when `_pretty=true`. */
 export function sendResource(req: Request, res: Response, status: number, resource: Resource): void {
   let type = 'application/fhir+json';

@@ -209,3 +209,16 @@ describe('metadata, read and search', () => {
     expect(res.text).toContain('\n  ');
   });
 });
+
+describe('human-readable pages', () => {
+  it('serves a page for a browser and JSON for a FHIR client at the same address', async () => {
+    const page = await request(app).get('/fhir/ConceptMap/cpt-to-icd10cm').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('M81.0');
+    expect(page.text).toContain('provenance');
+    const json = await request(app).get('/fhir/ConceptMap/cpt-to-icd10cm').set('Accept', 'application/fhir+json').expect(200);
+    expect(json.body.resourceType).toBe('ConceptMap');
+    const curl = await request(app).get('/fhir/ConceptMap/cpt-to-icd10cm').set('Accept', '*/*').expect(200);
+    expect(curl.headers['content-type']).toMatch(/fhir\+json/);
+  });
+});
