@@ -1,5 +1,7 @@
-import path from 'node:path';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { loadFhirCoreTerminology } from '../content/fhir-core';
 import { loadResources } from '../content/load-resources';
 import { TerminologyRegistry } from '../terminology/registry';
@@ -9,7 +11,8 @@ import { createApp } from './app';
  * Start-up: load and validate the content, index it, listen. Configuration by environment:
  * PORT (8080), HOST (0.0.0.0), BASE_URL (http://localhost:PORT/fhir), CONTENT_DIRS (extra
  * directories of FHIR JSON, separated by the path delimiter; `content/` is loaded when present),
- * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets).
+ * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets), WORKERS
+ * (processes sharing the port: a number, or `auto` for one per core; 1 by default).
  */
 function projectRoot(): string {
   let dir = __dirname;
@@ -53,9 +56,38 @@ function main(): void {
   process.on('SIGINT', stop);
 }
 
-try {
-  main();
-} catch (e) {
-  process.stderr.write(`Start-up failed: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+/** Several identical processes on one port (the content is immutable, so they need nothing shared). */
+function supervise(workers: number): void {
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (code === 1 && !worker.exitedAfterDisconnect) {
+      // a worker that could not start (bad content) will not start on a retry either
+      process.stderr.write(`Worker ${worker.process.pid} failed to start; stopping\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`Worker ${worker.process.pid} ended (${signal ?? code}); starting another\n`);
+    cluster.fork();
+  });
+  const stop = (): void => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 6000).unref();
+    cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+const requested = process.env.WORKERS === 'auto' ? availableParallelism() : Number(process.env.WORKERS ?? 1);
+if (cluster.isPrimary && requested > 1) {
+  supervise(requested);
+} else {
+  try {
+    main();
+  } catch (e) {
+    process.stderr.write(`Start-up failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
 }
