@@ -614,7 +614,7 @@ function definitionProblem(registry: TerminologyRegistry, input: ValidateCodeInp
   return result;
 }
 
-function v0(registry: TerminologyRegistry, input: ValidateCodeInput, valueSet: ValueSet, internal: boolean): Validation {
+function newValidation(registry: TerminologyRegistry, input: ValidateCodeInput, valueSet: ValueSet, internal: boolean): Validation {
   return new Validation(newComposeContext(registry, input.versionRules), input, valueSet, internal);
 }
 
@@ -631,12 +631,11 @@ function prepare(v: Validation, vs: ValueSet): void {
 }
 
 function check(registry: TerminologyRegistry, input: ValidateCodeInput): ValidateCodeResult {
-  const ctx = newComposeContext(registry, input.versionRules);
   const internal = input.target.kind === 'code-system';
   const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
   requireSupplements(registry, [...requiredSupplements(valueSet), ...(input.useSupplements ?? [])]);
-  prepare(v0(registry, input, valueSet, internal), valueSet);
-  const v = new Validation(ctx, input, valueSet, internal);
+  prepare(newValidation(registry, input, valueSet, internal), valueSet);
+  const v = newValidation(registry, input, valueSet, internal);
   v.checkStatus(valueSet);
   const form = input.form;
   const reported = new Set<string>();
