@@ -8,7 +8,9 @@ import { searchResources, searchsetBundle, summarize } from '../fhir/search';
 import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
 import { batchEntryHandler } from './batch';
 import { errorHandler } from './errors';
-import { isOperation, runOperation, SERVED_FHIR_VERSION, terminologyType } from './operations';
+import { cacheControlOperation } from '../fhir/operations/cache-control';
+import { ResourceCaches } from '../fhir/resource-caches';
+import { isOperation, operationCallOf, runOperation, SERVED_FHIR_VERSION, systemOperationInput, terminologyType, TerminologyService } from './operations';
 import { renderHtml } from './html';
 import { prefersHtml, responseType, sendResource } from './respond';
 
@@ -16,6 +18,8 @@ export interface AppOptions {
   /** Public base URL of the FHIR endpoint, used in fullUrl and links. */
   baseUrl: string;
   softwareVersion: string;
+  /** Clients' resource caches ($cache-control); a fresh store by default. */
+  caches?: ResourceCaches;
   /** Largest request body accepted. */
   bodyLimit?: string;
   log?: (message: string) => void;
@@ -41,6 +45,7 @@ function resourceType(req: Request): TerminologyResourceType {
 /** The HTTP edge: parses, calls the terminology operation, renders. */
 export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   const app = express();
+  const service: TerminologyService = { registry, caches: options.caches ?? new ResourceCaches() };
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -100,7 +105,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
     const type = resourceType(req);
     const name = String(req.params.operation);
     if (!isOperation(type, name)) throw notFound(`Operation ${name} is not supported on ${type}`);
-    sendResource(req, res, 200, runOperation(registry, type, name, req, req.params.id === undefined ? undefined : String(req.params.id)));
+    sendResource(req, res, 200, runOperation(service, type, name, req, req.params.id === undefined ? undefined : String(req.params.id)));
   });
 
   const search = route((req, res) => {
@@ -126,12 +131,25 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
     }),
   );
 
+  // [base]/$cache-control: clients' resource caches (see fhir/operations/cache-control)
+  fhir.all(
+    '/\\$cache-control',
+    route((req, res) => {
+      const call = operationCallOf(req, '', '$cache-control');
+      // a POST with no body is read like a GET: everything it says is in the query string
+      if (call.method === 'POST' && call.body === undefined && !call.form) call.method = 'GET';
+      const input = systemOperationInput('cache-control', call);
+      const queryMode = typeof req.query.mode === 'string' ? req.query.mode : undefined;
+      sendResource(req, res, 200, cacheControlOperation({ input, queryMode, cacheId: call.cacheId, caches: service.caches }));
+    }),
+  );
+
   // POST [base] with a batch Bundle: each entry answered as if sent alone (see fhir/batch-bundle)
   fhir.post(
     '/',
     route((req, res) => {
       if (req.body === undefined) throw new FhirError(415, 'not-supported', 'POST a FHIR Bundle of type batch as application/fhir+json (or application/json)');
-      const handle = batchEntryHandler(registry, req.get('accept-language'));
+      const handle = batchEntryHandler(service, req.get('accept-language'), req.get('x-cache-id'));
       const bundle = processBatch(req.body, options.baseUrl, handle, (e, index) =>
         log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
       );

@@ -1,14 +1,14 @@
 import type { FhirResource } from 'fhir/r4';
 import type { BatchEntryHandler, BatchEntryRequest } from '../fhir/batch-bundle';
 import { FhirError, notFound } from '../fhir/operation-outcome';
-import type { TerminologyRegistry } from '../terminology/registry';
-import { runOperationCall, terminologyType } from './operations';
+import { runOperationCall, terminologyType, TerminologyService } from './operations';
 
 /**
  * A batch entry goes where the same request sent alone would: `[type]/$op` and
  * `[type]/[id]/$op` to the operation routing table, `GET [type]/[id]` to a read.
  */
-export function batchEntryHandler(registry: TerminologyRegistry, acceptLanguage: string | undefined): BatchEntryHandler {
+export function batchEntryHandler(service: TerminologyService, acceptLanguage: string | undefined, cacheId: string | undefined): BatchEntryHandler {
+  const { registry } = service;
   return (request: BatchEntryRequest): FhirResource => {
     const [first, second, third, ...rest] = request.path;
     const where = `/${request.path.join('/')}`;
@@ -17,7 +17,7 @@ export function batchEntryHandler(registry: TerminologyRegistry, acceptLanguage:
     const operationName = third ?? second;
     if (operationName?.startsWith('$')) {
       const id = third === undefined ? undefined : second;
-      return runOperationCall(registry, { method: request.method, type, name: operationName, id, query: request.query, body: request.resource, acceptLanguage });
+      return runOperationCall(service, { method: request.method, type, name: operationName, id, query: request.query, body: request.resource, acceptLanguage, cacheId });
     }
     if (request.method === 'GET' && second !== undefined && third === undefined) {
       const resource = registry.read(type, second);

@@ -10,6 +10,7 @@ import { subsumesOperation } from '../fhir/operations/subsumes';
 import { TRANSLATE_R5_PARAMETERS, translateOperation } from '../fhir/operations/translate';
 import { codeSystemValidateCodeOperation, valueSetValidateCodeOperation } from '../fhir/operations/validate-code';
 import { OperationInput, parseBody, parseQuery, QueryValues } from '../fhir/parameters';
+import type { ResourceCaches } from '../fhir/resource-caches';
 import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
 
 type Handler = (request: OperationRequest) => FhirResource;
@@ -49,13 +50,13 @@ export function isOperation(type: string, name: string): boolean {
 
 const definitions = new Map<string, OperationDefinition>();
 
-function definitionFor(route: OperationRoute): OperationDefinition {
-  const cached = definitions.get(route.definition);
+function definitionFor(id: string, extraParameters?: OperationDefinitionParameter[]): OperationDefinition {
+  const cached = definitions.get(id);
   if (cached) return cached;
-  const def = operationDefinition(route.definition);
-  if (!def) throw new Error(`OperationDefinition ${route.definition} is missing from conformance/`);
-  const effective = route.extraParameters ? { ...def, parameter: [...(def.parameter ?? []), ...route.extraParameters] } : def;
-  definitions.set(route.definition, effective);
+  const def = operationDefinition(id);
+  if (!def) throw new Error(`OperationDefinition ${id} is missing from conformance/`);
+  const effective = extraParameters ? { ...def, parameter: [...(def.parameter ?? []), ...extraParameters] } : def;
+  definitions.set(id, effective);
   return effective;
 }
 
@@ -74,10 +75,27 @@ export interface OperationCall {
   body?: unknown;
   form?: boolean;
   acceptLanguage?: string;
+  /** X-Cache-Id: the client's resource cache (see $cache-control) */
+  cacheId?: string;
+}
+
+/** What operations run against: the content, and the clients' resource caches. */
+export interface TerminologyService {
+  registry: TerminologyRegistry;
+  caches: ResourceCaches;
 }
 
 export function operationInput(call: OperationCall): OperationInput {
-  const def = definitionFor(OPERATIONS[`${call.type}/${call.name}`]);
+  const route = OPERATIONS[`${call.type}/${call.name}`];
+  return inputFor(definitionFor(route.definition, route.extraParameters), call);
+}
+
+/** The input of a system-level operation ([base]/$name) defined in conformance/. */
+export function systemOperationInput(definition: string, call: OperationCall): OperationInput {
+  return inputFor(definitionFor(definition), call);
+}
+
+function inputFor(def: OperationDefinition, call: OperationCall): OperationInput {
   if (call.method === 'GET') return parseQuery(def, call.query);
   if (call.method === 'POST') {
     if (call.form) return parseQuery(def, (call.body ?? {}) as QueryValues);
@@ -88,7 +106,8 @@ export function operationInput(call: OperationCall): OperationInput {
 }
 
 /** Run `[type]/[id]/$[name]` or `[type]/$[name]`. */
-export function runOperationCall(registry: TerminologyRegistry, call: OperationCall): FhirResource {
+export function runOperationCall(service: TerminologyService, call: OperationCall): FhirResource {
+  const { registry, caches } = service;
   if (!isOperation(call.type, call.name)) throw notFound(`Operation ${call.name} is not supported on ${call.type}`);
   const input = operationInput(call);
   let instance: OperationRequest['instance'];
@@ -96,12 +115,12 @@ export function runOperationCall(registry: TerminologyRegistry, call: OperationC
     instance = registry.read(call.type as TerminologyResourceType, call.id);
     if (!instance) throw notFound(`${call.type}/${call.id} is not known to this server`);
   }
-  return OPERATIONS[`${call.type}/${call.name}`].handler({ input, registry, acceptLanguage: call.acceptLanguage, instance });
+  return OPERATIONS[`${call.type}/${call.name}`].handler({ input, registry, acceptLanguage: call.acceptLanguage, instance, cacheId: call.cacheId, caches });
 }
 
 /** The call an Express request makes. */
 export function operationCallOf(req: Request, type: string, name: string, id?: string): OperationCall {
-  const call: OperationCall = { method: req.method, type, name, id, query: req.query as QueryValues, acceptLanguage: req.get('accept-language') };
+  const call: OperationCall = { method: req.method, type, name, id, query: req.query as QueryValues, acceptLanguage: req.get('accept-language'), cacheId: req.get('x-cache-id') };
   if (req.method === 'POST') {
     const body: unknown = req.body;
     const emptyObject = typeof body === 'object' && body !== null && Object.keys(body).length === 0;
@@ -116,6 +135,6 @@ export function operationCallOf(req: Request, type: string, name: string, id?: s
 }
 
 /** Run `[type]/[id]/$[name]` or `[type]/$[name]` for an Express request. */
-export function runOperation(registry: TerminologyRegistry, type: string, name: string, req: Request, id?: string): FhirResource {
-  return runOperationCall(registry, operationCallOf(req, type, name, id));
+export function runOperation(service: TerminologyService, type: string, name: string, req: Request, id?: string): FhirResource {
+  return runOperationCall(service, operationCallOf(req, type, name, id));
 }

@@ -21,6 +21,7 @@ export type TxIssueType =
   | 'code-comment'
   | 'version-error'
   | 'invalid-data'
+  | 'cache-id-unknown'
   | 'too-costly';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -84,6 +85,7 @@ const TEMPLATES = {
   INVALID_SENT_RESOURCE: "The {0} '{1}' sent with the request cannot be used: {2}",
   CODESYSTEM_CS_NO_SUPPLEMENT: "CodeSystem {0} is a supplement, so can't be used as a value in Coding.system",
   INACTIVE_DISPLAY_FOUND: "'{0}' is no longer considered a correct display for code '{1}' (status = {2}). The correct display is one of {3}.",
+  CACHE_ID_UNKNOWN: "The cache '{0}' is not known to this server. Caches are created with $cache-control?mode=start; this one was never created, or has expired or been released",
   MSG_DRAFT: "Reference to draft {0} {1}",
   MSG_DEPRECATED: "Reference to deprecated {0} {1}",
   MSG_WITHDRAWN: "Reference to withdrawn {0} {1}",

@@ -103,7 +103,7 @@ describe('terminologyCapabilities', () => {
 });
 
 describe('operationDefinitions', () => {
-  it('serves the official R4 definitions and the ecosystem batch one', () => {
+  it('serves the official R4 definitions and the ecosystem ones (batch validation, cache control)', () => {
     expect(operationDefinitions().map((definition) => definition.id)).toEqual([
       'CapabilityStatement-versions',
       'CodeSystem-lookup',
@@ -113,6 +113,7 @@ describe('operationDefinitions', () => {
       'ValueSet-batch-validate-code',
       'ValueSet-expand',
       'ValueSet-validate-code',
+      'cache-control',
     ]);
     const expand = operationDefinition('ValueSet-expand');
     expect(expand?.url).toBe('http://hl7.org/fhir/OperationDefinition/ValueSet-expand');

@@ -6,7 +6,9 @@ import { LanguagePreference, parseLanguages } from '../../terminology/displays';
 import type { TerminologyRegistry, TerminologyResource } from '../../terminology/registry';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { splitCanonical } from '../../terminology/versions';
+import { issue, TerminologyError } from '../../terminology/issues';
 import { badRequest } from '../operation-outcome';
+import type { ResourceCaches } from '../resource-caches';
 import type { OperationInput } from '../parameters';
 
 /** What every operation gets from the edge: its parsed input, the registry, and request context. */
@@ -16,19 +18,45 @@ export interface OperationRequest {
   acceptLanguage?: string;
   /** The resource named in the path for instance-level calls (/CodeSystem/{id}/$lookup). */
   instance?: CodeSystem | ValueSet | ConceptMap;
+  /** The client's resource cache (X-Cache-Id header, see $cache-control), and where caches live. */
+  cacheId?: string;
+  caches?: ResourceCaches;
 }
 
 const TERMINOLOGY_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
 /** The request's own registry: the server's content plus the resources sent as tx-resource. */
 export function requestRegistry(request: OperationRequest): TerminologyRegistry {
-  const sent: TerminologyResource[] = [];
+  const given: TerminologyResource[] = [];
   for (const r of request.input.resources('tx-resource') as Resource[]) {
-    if (TERMINOLOGY_TYPES.has(r.resourceType)) sent.push(r as TerminologyResource);
+    if (TERMINOLOGY_TYPES.has(r.resourceType)) given.push(r as TerminologyResource);
   }
+  const sent = [...cachedResources(request, given), ...given];
   const overlay = request.registry.overlay(sent, { check: problemOfSentResource });
   if (!sent.some((r) => r.resourceType === 'CodeSystem' && r.supplements)) return overlay;
   return request.registry.overlay(sent, { check: problemOfSentResource, supplements: namedSupplements(request, overlay) });
+}
+
+/**
+ * Resources of the client's cache: the one named by the X-Cache-Id header (opened with
+ * $cache-control; unknown or expired is a 404), or, for clients of the older protocol, the one
+ * named by the `cache-id` parameter (created on first use). What the request sends is added to it.
+ */
+function cachedResources(request: OperationRequest, given: TerminologyResource[]): TerminologyResource[] {
+  const caches = request.caches;
+  if (!caches) return [];
+  if (request.cacheId !== undefined) {
+    const cached = caches.resources(request.cacheId);
+    if (!cached) throw new TerminologyError(issue('error', 'not-found', 'cache-id-unknown', 'CACHE_ID_UNKNOWN', [request.cacheId]));
+    caches.add(request.cacheId, given);
+    return cached;
+  }
+  const legacy = request.input.string('cache-id');
+  if (legacy === undefined) return [];
+  const id = `cache-id:${legacy}`;
+  const cached = caches.resources(id) ?? (caches.adopt(id), []);
+  caches.add(id, given);
+  return cached;
 }
 
 const SUPPLEMENT_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/valueset-supplement';
