@@ -48,9 +48,12 @@ describe('capabilityStatement', () => {
     for (const operation of statement.rest?.[0]?.operation ?? []) expect(served).toContain(operation.definition);
   });
 
-  it('declares the system-level batch interaction and $versions', () => {
+  it('declares the system-level batch interaction, $versions and $cache-control', () => {
     expect(statement.rest?.[0]?.interaction?.map((interaction) => interaction.code)).toEqual(['batch']);
-    expect(statement.rest?.[0]?.operation).toEqual([{ name: 'versions', definition: 'http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions' }]);
+    expect(statement.rest?.[0]?.operation).toEqual([
+      { name: 'versions', definition: 'http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions' },
+      { name: 'cache-control', definition: 'http://fhir.bone-strength.org/OperationDefinition/cache-control' },
+    ]);
   });
 
   it('declares the ecosystem features: the test suite it is scored against, and code systems accepted as tx-resource', () => {
