@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, ValueSet } from 'fhir/r4';
 import { applySupplements, CodeSystemIndex } from './code-system-index';
 import { issue, TerminologyError } from './issues';
+import { isLanguagePack } from './supplements';
 import { selectVersion, splitCanonical } from './versions';
 
 /** Why a resource sent with a request cannot be used, or undefined when it can. */
@@ -187,7 +188,7 @@ export class TerminologyRegistry {
 
   private isActive(supplement: CodeSystem): boolean {
     const active = this.activeSupplements;
-    if (!this.requestScoped || !active) return true;
+    if (!this.requestScoped || !active || isLanguagePack(supplement)) return true;
     return active.has(supplement.url ?? '') || active.has(`${supplement.url}|${supplement.version}`);
   }
 

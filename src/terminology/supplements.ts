@@ -37,3 +37,10 @@ export function appliedSupplements(registry: TerminologyRegistry, cs: CodeSystem
     return target.version === undefined || target.version === cs.version;
   });
 }
+
+const SUPPLEMENT_TYPE = 'http://hl7.org/fhir/StructureDefinition/codesystem-supplement-type';
+
+/** A language pack (supplement type lang-pack) applies wherever its code system is used, unasked. */
+export function isLanguagePack(supplement: CodeSystem): boolean {
+  return (supplement.extension ?? []).some((e) => e.url === SUPPLEMENT_TYPE && (e.valueCode ?? e.valueString) === 'lang-pack');
+}

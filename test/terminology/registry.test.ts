@@ -67,3 +67,28 @@ describe('layers', () => {
     expect(request.codeSystem(shapes.url as string, '2018-08-12')?.version).toBe('2018-08-12');
   });
 });
+
+describe('supplements sent with a request', () => {
+  const base = new TerminologyRegistry([shapes]);
+  const supplement = (extra: Partial<CodeSystem>): CodeSystem => ({
+    resourceType: 'CodeSystem',
+    url: 'http://example.org/shapes-nl',
+    status: 'active',
+    content: 'supplement',
+    supplements: shapes.url,
+    concept: [{ code: 'square', designation: [{ language: 'nl', value: 'Vierkant' }] }],
+    ...extra,
+  });
+  const dutch = (registry: TerminologyRegistry): string[] | undefined =>
+    registry.codeSystem(shapes.url as string, '1.0.0')?.get('square')?.designations.map((d) => d.value);
+
+  it('apply when named, not merely because they were sent', () => {
+    expect(dutch(base.overlay([supplement({})], { supplements: [] }))).not.toContain('Vierkant');
+    expect(dutch(base.overlay([supplement({})], { supplements: ['http://example.org/shapes-nl'] }))).toContain('Vierkant');
+  });
+
+  it('apply unasked when they are language packs', () => {
+    const pack = supplement({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/codesystem-supplement-type', valueCode: 'lang-pack' }] });
+    expect(dutch(base.overlay([pack], { supplements: [] }))).toContain('Vierkant');
+  });
+});

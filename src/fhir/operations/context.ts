@@ -63,7 +63,8 @@ const SUPPLEMENT_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/valueset-s
 
 /**
  * Supplements sent with a request apply when the request names them (useSupplement) or the value
- * set it is about asks for them (the valueset-supplement extension), not merely because they were sent.
+ * set it is about asks for them (the valueset-supplement extension), not merely because they were
+ * sent; language packs apply unasked.
  */
 function namedSupplements(request: OperationRequest, registry: TerminologyRegistry): string[] {
   const named = request.input.strings('useSupplement');
