@@ -155,6 +155,11 @@ export class CodeSystemIndex {
     return this.get(code) !== undefined;
   }
 
+  /** Why `code` is not a code of this system, where the system can say more than "unknown". */
+  whyNotACode(_code: string): string | undefined {
+    return undefined;
+  }
+
   get size(): number {
     return this.concepts.length;
   }

@@ -86,6 +86,7 @@ const TEMPLATES = {
   CODESYSTEM_CS_NO_SUPPLEMENT: "CodeSystem {0} is a supplement, so can't be used as a value in Coding.system",
   INACTIVE_DISPLAY_FOUND: "'{0}' is no longer considered a correct display for code '{1}' (status = {2}). The correct display is one of {3}.",
   CACHE_ID_UNKNOWN: "The cache '{0}' is not known to this server. Caches are created with $cache-control?mode=start; this one was never created, or has expired or been released",
+  CODE_PROBLEM: "Error processing '{0}': {1}",
   MSG_DRAFT: "Reference to draft {0} {1}",
   MSG_DEPRECATED: "Reference to deprecated {0} {1}",
   MSG_WITHDRAWN: "Reference to withdrawn {0} {1}",

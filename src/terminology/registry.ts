@@ -3,6 +3,7 @@ import type { CodeSystem, ConceptMap, ValueSet } from 'fhir/r4';
 import { applySupplements, CodeSystemIndex } from './code-system-index';
 import { issue, TerminologyError } from './issues';
 import { isLanguagePack } from './supplements';
+import { UCUM_URL, UcumCodeSystem } from './ucum';
 import { selectVersion, splitCanonical } from './versions';
 
 /** Why a resource sent with a request cannot be used, or undefined when it can. */
@@ -206,7 +207,7 @@ export class TerminologyRegistry {
     if (!owner.requestScoped && !supplements.some((s) => this.ownerOf(s).requestScoped)) {
       let kept = owner.indexes.get(resource);
       if (!kept) {
-        kept = new CodeSystemIndex(applySupplements(resource, supplements));
+        kept = buildIndex(applySupplements(resource, supplements));
         owner.indexes.set(resource, kept);
       }
       return kept;
@@ -214,7 +215,7 @@ export class TerminologyRegistry {
     const key = contentKey(resource, supplements);
     const cached = overlayIndexCache.get(key);
     if (cached) return cached;
-    const index = new CodeSystemIndex(applySupplements(resource, supplements));
+    const index = buildIndex(applySupplements(resource, supplements));
     if (overlayIndexCache.size >= OVERLAY_CACHE_LIMIT) {
       const oldest = overlayIndexCache.keys().next().value;
       if (oldest !== undefined) overlayIndexCache.delete(oldest);
@@ -247,6 +248,12 @@ export class TerminologyRegistry {
 function supplementApplies(supplement: CodeSystem, base: CodeSystem): boolean {
   const target = splitCanonical(supplement.supplements ?? '');
   return target.version === undefined || target.version === base.version;
+}
+
+/** Code systems defined by a grammar get their own index; all others are indexed from their concepts. */
+function buildIndex(resource: CodeSystem): CodeSystemIndex {
+  if (resource.url === UCUM_URL && resource.compositional) return new UcumCodeSystem(resource);
+  return new CodeSystemIndex(resource);
 }
 
 /** Of two code systems with the same url and version, a complete one is kept over a fragment. */

@@ -285,7 +285,7 @@ function checkInclude(
           v.add(i);
           return !v.internal;
         }
-        v.add(unknownCode(cs, code, path));
+        addUnknownCode(v, cs, code, path);
       }
       return false;
     }
@@ -324,6 +324,15 @@ function unknownCode(cs: CodeSystemIndex, code: string, path: string): Terminolo
   return cs.version
     ? issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in_Version', [code, cs.url, cs.version], at(path, 'code'))
     : issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in', [code, cs.url], at(path, 'code'));
+}
+
+/** Report an unknown code, with the code system's own explanation when it has one (UCUM's grammar). */
+function addUnknownCode(v: Validation, cs: CodeSystemIndex, code: string, path: string, inMessage = false, onlyIfNew = false): void {
+  const i = unknownCode(cs, code, path);
+  if (inMessage) v.message(i.text);
+  v.add(i, onlyIfNew);
+  const why = cs.whyNotACode(code);
+  if (why) v.add(issue('information', 'code-invalid', 'invalid-code', 'CODE_PROBLEM', [code, why], at(path, 'code')), onlyIfNew);
 }
 
 /** Is system#code in the value set? Reports on the code system and the code as it goes. */
@@ -416,7 +425,7 @@ function checkExpansion(v: Validation, vs: ValueSet, path: string, system: strin
   found.cs = cs;
   const concept = cs.get(code);
   if (!concept) {
-    if (!v.input.membershipOnly) v.add(unknownCode(cs, code, path));
+    if (!v.input.membershipOnly) addUnknownCode(v, cs, code, path);
     return false;
   }
   found.displays = ConceptDisplays.of(cs, concept);
@@ -522,9 +531,7 @@ function reportOutside(v: Validation, coding: CodingToValidate, system: string, 
     if (reported.has(key)) return;
     reported.add(key);
     if (cs.content === 'complete') {
-      const i = unknownCode(cs, code, path);
-      v.message(i.text);
-      v.add(i, true);
+      addUnknownCode(v, cs, code, path, true, true);
     } else {
       v.add(issue('warning', 'code-invalid', 'invalid-code', 'UNKNOWN_CODE_IN_FRAGMENT', [code, system, cs.version ?? ''], at(path, 'code')), true);
     }
