@@ -41,9 +41,16 @@ describe("FHIR's own terminology, read on first use", () => {
     expect(((res.body as ValueSet).expansion?.contains ?? []).map((c) => c.code)).toEqual(expect.arrayContaining(['F', 'M', 'UN']));
   });
 
+  it('validates UCUM units', async () => {
+    const good = await request(app).get('/fhir/CodeSystem/$validate-code').query({ url: 'http://unitsofmeasure.org', code: 'mg/dL' }).expect(200);
+    expect(param(good.body as Parameters, 'result')?.valueBoolean).toBe(true);
+    const bad = await request(app).get('/fhir/ValueSet/$validate-code').query({ url: 'http://hl7.org/fhir/ValueSet/ucum-units', system: 'http://unitsofmeasure.org', code: 'mg/dLL' }).expect(200);
+    expect(param(bad.body as Parameters, 'result')?.valueBoolean).toBe(false);
+  });
+
   it('lists the core code systems in TerminologyCapabilities', async () => {
     const res = await request(app).get('/fhir/metadata').query({ mode: 'terminology' }).expect(200);
     const uris = (res.body.codeSystem as Array<{ uri: string }>).map((c) => c.uri);
-    expect(uris).toEqual(expect.arrayContaining(['http://hl7.org/fhir/administrative-gender', 'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'http://www.ama-assn.org/go/cpt']));
+    expect(uris).toEqual(expect.arrayContaining(['http://hl7.org/fhir/administrative-gender', 'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'http://unitsofmeasure.org', 'http://www.ama-assn.org/go/cpt']));
   });
 });
