@@ -4,11 +4,9 @@
 // Extra arguments go to the runner (e.g. --suites validation --verbose).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, root, serverScript, startProcess } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.SHARED_DIR ?? path.resolve(root, '../shared');
 const runner = path.join(shared, 'tools/txtests/run.mjs');
 const testsDir = path.join(shared, 'tx-ecosystem/tests');
@@ -21,22 +19,8 @@ if (!existsSync(runner) || !existsSync(testsDir)) {
   process.exit(0);
 }
 
-const port = await new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port: p } = s.address();
-    s.close(() => resolve(p));
-  });
-});
-
-const service = spawn(process.execPath, [path.join(root, 'dist/src/http/main.js')], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((resolve, reject) => {
-  service.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-  service.on('exit', (code) => reject(new Error(`service exited with ${code}`)));
-});
+const port = await freePort();
+const { child: service } = await startProcess([serverScript], { PORT: String(port), HOST: '127.0.0.1' });
 
 const output = await new Promise((resolve) => {
   let text = '';

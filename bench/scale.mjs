@@ -9,20 +9,14 @@
 // --max-old-space starts the server with node --max-old-space-size=MB. Without it V8 sizes the
 // old generation from the machine's memory and lets garbage pile up under load (RSS well above
 // the live set); in a container Node takes the limit from the cgroup.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort, option, root, serverScript, startProcess } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const duration = Number(option('duration', 10));
 const connections = Number(option('connections', 32));
 const typeAheadConnections = 8;
@@ -73,16 +67,6 @@ function fragmentCodes() {
 }
 
 // ---- service ----------------------------------------------------------------------------------
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
@@ -91,26 +75,7 @@ function rssMb(pid) {
 }
 
 async function startService(port) {
-  const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/src/http/main.js')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CONTENT_DIRS: contentDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d) => {
-      out += d;
-      const ready = out.split('\n').find((l) => l.includes('ready'));
-      if (ready) {
-        child.stdout.off('data', onData);
-        resolve(ready);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`service exited with ${code}`)));
-  });
-  const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const { child, line, readyMs } = await startProcess([...nodeFlags, serverScript], { PORT: String(port), HOST: '127.0.0.1', CONTENT_DIRS: contentDir });
   const memory = rssMb(child.pid);
   log(line);
   return { child, readyMs, rssAtReady: memory.rss, line };
