@@ -1,7 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
 import type { Resource } from 'fhir/r4';
 import { processBatch } from '../fhir/batch-bundle';
-import { capabilityStatement, terminologyCapabilities } from '../fhir/capabilities';
+import { capabilityStatement, operationDefinition, operationDefinitions, terminologyCapabilities } from '../fhir/capabilities';
 import { FhirError, notFound } from '../fhir/operation-outcome';
 import { parameters } from '../fhir/parameters';
 import { searchResources, searchsetBundle, summarize } from '../fhir/search';
@@ -18,6 +18,8 @@ export interface AppOptions {
   /** Public base URL of the FHIR endpoint, used in fullUrl and links. */
   baseUrl: string;
   softwareVersion: string;
+  /** Called with one JSON line per request answered (method, path, status, ms), when set. */
+  accessLog?: (line: string) => void;
   /** Clients' resource caches ($cache-control); a fresh store by default. */
   caches?: ResourceCaches;
   /** Largest request body accepted. */
@@ -51,6 +53,17 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   app.set('query parser', 'simple');
   app.set('etag', false);
 
+  const accessLog = options.accessLog;
+  if (accessLog) {
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        accessLog(JSON.stringify({ time: new Date().toISOString(), method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }));
+      });
+      next();
+    });
+  }
   app.use((req, res, next) => {
     res.set({
       'Access-Control-Allow-Origin': '*',
@@ -154,6 +167,23 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
         log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
       );
       sendResource(req, res, 200, bundle);
+    }),
+  );
+
+  // The definitions of the operations the CapabilityStatement names
+  fhir.get(
+    '/OperationDefinition/:id',
+    route((req, res) => {
+      const definition = operationDefinition(String(req.params.id));
+      if (!definition) throw notFound(`OperationDefinition/${req.params.id} is not known to this server`);
+      sendResource(req, res, 200, definition);
+    }),
+  );
+  fhir.get(
+    '/OperationDefinition',
+    route((req, res) => {
+      const all = operationDefinitions();
+      sendResource(req, res, 200, searchsetBundle(all, { total: all.length, selfUrl: `${options.baseUrl}/OperationDefinition`, baseUrl: options.baseUrl }));
     }),
   );
 

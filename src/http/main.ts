@@ -12,7 +12,8 @@ import { createApp } from './app';
  * PORT (8080), HOST (0.0.0.0), BASE_URL (http://localhost:PORT/fhir), CONTENT_DIRS (extra
  * directories of FHIR JSON, separated by the path delimiter; `content/` is loaded when present),
  * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets), WORKERS
- * (processes sharing the port: a number, or `auto` for one per core; 1 by default).
+ * (processes sharing the port: a number, or `auto` for one per core; 1 by default), ACCESS_LOG
+ * (`on`: one JSON line per request on stdout).
  */
 function projectRoot(): string {
   let dir = __dirname;
@@ -41,7 +42,8 @@ function main(): void {
   const registry = new TerminologyRegistry(resources, core);
   for (const r of resources) if (r.resourceType === 'CodeSystem' && !r.supplements) registry.index(r);
   const { version } = require(path.join(root, 'package.json')) as { version: string };
-  const app = createApp(registry, { baseUrl, softwareVersion: version });
+  const accessLog = process.env.ACCESS_LOG === 'on' ? (line: string) => void process.stdout.write(`${line}\n`) : undefined;
+  const app = createApp(registry, { baseUrl, softwareVersion: version, accessLog });
   const server = app.listen(port, host, () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);

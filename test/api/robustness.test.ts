@@ -89,3 +89,26 @@ describe('no input causes a server error', () => {
     expect(res.headers['access-control-allow-origin']).toBe('*');
   });
 });
+
+describe('operational endpoints', () => {
+  it('serves the OperationDefinitions the CapabilityStatement names', async () => {
+    const cap = await request(app).get('/fhir/metadata').expect(200);
+    const named = (cap.body.rest[0].resource as Array<{ operation?: Array<{ definition: string }> }>).flatMap((r) => r.operation ?? []).map((o) => o.definition);
+    const ids = named.filter((d) => d.startsWith('http://hl7.org/fhir/OperationDefinition/')).map((d) => d.split('/').pop() as string);
+    expect(ids.length).toBeGreaterThan(3);
+    for (const id of ids) {
+      const res = await request(app).get(`/fhir/OperationDefinition/${id}`).expect(200);
+      expect(res.body.resourceType).toBe('OperationDefinition');
+    }
+    await request(app).get('/fhir/OperationDefinition/nope').expect(404);
+  });
+
+  it('writes an access log line per request when asked', async () => {
+    const { createApp } = await import('../../src/http/app');
+    const { TerminologyRegistry } = await import('../../src/terminology/registry');
+    const lines: string[] = [];
+    const logged = createApp(new TerminologyRegistry([]), { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', log: () => undefined, accessLog: (l) => lines.push(l) });
+    await request(logged).get('/fhir/ValueSet/nope').expect(404);
+    expect(JSON.parse(lines[0])).toMatchObject({ method: 'GET', path: '/fhir/ValueSet/nope', status: 404 });
+  });
+});
