@@ -530,31 +530,40 @@ class DefinitionWalker {
 
   private visitChildren(node: JsonObject, definitionPath: string, fhirPath: string, resource: JsonObject): void {
     for (const rule of this.rules.childrenOf.get(definitionPath) ?? []) {
-      const keys = rule.choice ? choiceKeys(node, rule.name) : rule.name in node ? [rule.name] : [];
-      if (keys.length === 0) {
-        // A primitive carried only by its extension (`_status`) is present too.
-        if (rule.min > 0 && !(`_${rule.name}` in node)) {
-          this.problems.push({
-            severity: 'error',
-            path: `${fhirPath}.${rule.name}${rule.choice ? '[x]' : ''}`,
-            message: `Missing required element '${rule.name}${rule.choice ? '[x]' : ''}' (minimum cardinality ${rule.min})`,
-          });
+      let present = false;
+      if (rule.choice) {
+        for (const key of choiceKeys(node, rule.name)) {
+          present = true;
+          this.visitValue(rule, node[key], fhirPath, key, resource);
         }
-        continue;
+      } else if (rule.name in node) {
+        present = true;
+        this.visitValue(rule, node[rule.name], fhirPath, rule.name, resource);
       }
-      for (const key of keys) {
-        const value = node[key];
-        const items = Array.isArray(value) ? value : [value];
-        if (Array.isArray(value) && value.length === 0) this.elementEmpty(`${fhirPath}.${key}`);
-        items.forEach((item, index) => {
-          const itemPath = Array.isArray(value) ? `${fhirPath}.${key}[${index}]` : `${fhirPath}.${key}`;
-          this.visitItem(rule, item, itemPath, resource);
+      // A primitive carried only by its extension (`_status`) is present too.
+      if (!present && rule.min > 0 && !(`_${rule.name}` in node)) {
+        this.problems.push({
+          severity: 'error',
+          path: `${fhirPath}.${rule.name}${rule.choice ? '[x]' : ''}`,
+          message: `Missing required element '${rule.name}${rule.choice ? '[x]' : ''}' (minimum cardinality ${rule.min})`,
         });
       }
     }
     for (const key in node) {
       // Extensions of primitives (`_status`) are outside the element tree: check them generically.
       if (key.charCodeAt(0) === UNDERSCORE) this.visitDatatype(node[key], `${fhirPath}.${key}`);
+    }
+  }
+
+  /** One element's value (or list of values); primitives have nothing below them to visit. */
+  private visitValue(rule: ElementRule, value: unknown, fhirPath: string, key: string, resource: JsonObject): void {
+    if (Array.isArray(value)) {
+      if (value.length === 0) this.elementEmpty(`${fhirPath}.${key}`);
+      for (let index = 0; index < value.length; index++) {
+        if (isObject(value[index])) this.visitItem(rule, value[index], `${fhirPath}.${key}[${index}]`, resource);
+      }
+    } else if (isObject(value)) {
+      this.visitItem(rule, value, `${fhirPath}.${key}`, resource);
     }
   }
 
