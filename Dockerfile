@@ -22,4 +22,6 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/http/main.js"]
+# Node 24's default young generation is four times Node 20's: it adds ~75 MB of resident memory with a
+# full ICD-10-CM loaded and no throughput here, so the server runs with Node 20's size.
+CMD ["node", "--max-semi-space-size=16", "dist/src/http/main.js"]
