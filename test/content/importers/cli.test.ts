@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { CodeSystem } from 'fhir/r4';
 import { runImport } from '../../../src/content/import-cli';
-import { FIXTURES } from './helpers';
+import { FIXTURES } from './fixtures';
 
 class Capture {
   text = '';

@@ -1,5 +1,5 @@
 import { buildCptCodeSystem, cptRoleFromContent, cptRoleFromName, parseCptDescriptorFile, parseCptFiles } from '../../../src/content/importers/cpt';
-import { fixture, prop } from './helpers';
+import { fixture, prop } from './fixtures';
 
 // All CPT fixtures use INVENTED codes and text: no AMA content is shipped.
 const input = (name: string) => ({ name, text: fixture(name) });

@@ -1,5 +1,5 @@
 import { buildHcpcsCodeSystem, inferHcpcsVersion, parseHcpcs } from '../../../src/content/importers/hcpcs';
-import { fixture, prop } from './helpers';
+import { fixture, prop } from './fixtures';
 
 describe('HCPCS Level II ANWEB file', () => {
   const sample = fixture('HCPC2020_ANWEB_sample.txt', 'latin1');

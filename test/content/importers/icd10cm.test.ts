@@ -1,5 +1,5 @@
 import { buildIcd10cmCodeSystem, dottedIcd10cm, icd10cmParents, inferIcd10cmVersion, parseIcd10cmLine, parseIcd10cmOrder } from '../../../src/content/importers/icd10cm';
-import { fixture, flatten, prop } from './helpers';
+import { fixture, flatten, prop } from './fixtures';
 
 const line = (order: string, code: string, flag: string, short: string, long: string): string =>
   `${order} ${code.padEnd(7)} ${flag} ${short.padEnd(60)} ${long}`;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCsv } from '../../../src/content/importers/csv';
 import { buildNuccCodeSystem, inferNuccVersion, parseNucc } from '../../../src/content/importers/nucc';
-import { fixture, flatten, prop } from './helpers';
+import { fixture, flatten, prop } from './fixtures';
 
 const FULL_NUCC = path.resolve(__dirname, '../../../../shared/data/nucc-provider-taxonomy/nucc_taxonomy_251.csv');
 
