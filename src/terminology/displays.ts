@@ -29,15 +29,6 @@ export function isLanguageTag(tag: string): boolean {
   return tag === '*' || /^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$/.test(tag);
 }
 
-/** Does a designation language satisfy a requested tag? `en` accepts `en-AU`; `*` accepts anything. */
-export function languageMatches(requested: string, actual: string | undefined): boolean {
-  if (requested === '*') return true;
-  if (!actual) return false;
-  const r = requested.toLowerCase();
-  const a = actual.toLowerCase();
-  return a === r || a.startsWith(`${r}-`) || r.startsWith(`${a}-`);
-}
-
 /** How closely a requested language must match: the whole tag, language and region, or the language alone. */
 type MatchDepth = 'full' | 'region' | 'language';
 
@@ -179,5 +170,3 @@ export class ConceptDisplays {
 export function preferredDisplay(cs: CodeSystemIndex, concept: Concept, languages: LanguagePreference[]): string | undefined {
   return ConceptDisplays.of(cs, concept).preferred(languages) ?? concept.display;
 }
-
-export const normalizeSpace = (s: string): string => s.trim().replace(/\s+/g, ' ');

@@ -1,4 +1,4 @@
-import type { CodeSystemConcept, CodeSystemConceptDesignation, CodeSystemProperty, Coding } from 'fhir/r4';
+import type { CodeSystemConceptDesignation, CodeSystemProperty, Coding } from 'fhir/r4';
 
 /** Designation use for a short/alternative description: SNOMED CT "Synonym". */
 export const SYNONYM_USE: Coding = {
@@ -46,19 +46,6 @@ export const TERMINATION_DATE_PROPERTY: CodeSystemProperty = {
   description: 'Date after which the code is no longer valid.',
   type: 'dateTime',
 };
-
-/** Counts concepts including all nested ones. */
-export function countConcepts(concepts: readonly CodeSystemConcept[] | undefined): number {
-  if (!concepts) return 0;
-  let n = 0;
-  const stack: CodeSystemConcept[] = [...concepts];
-  while (stack.length > 0) {
-    const c = stack.pop() as CodeSystemConcept;
-    n++;
-    if (c.concept) for (const child of c.concept) stack.push(child);
-  }
-  return n;
-}
 
 /** A 4-digit year (19xx/20xx) standing alone in a file name, e.g. icd10cm_order_2026.txt → 2026. */
 export function yearInFileName(name: string): string | undefined {

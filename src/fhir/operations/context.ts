@@ -108,12 +108,6 @@ export function versionRulesOf(input: OperationInput): SystemVersionRules {
   return rules;
 }
 
-export function requireString(input: OperationInput, name: string, why: string): string {
-  const v = input.string(name);
-  if (v === undefined || v === '') throw badRequest(`Parameter '${name}' is required ${why}`, name);
-  return v;
-}
-
 /** A resource given directly as an operation parameter (valueSet, codeSystem, conceptMap), checked before use. */
 export function sentResource<T extends Resource>(input: OperationInput, name: string): T | undefined {
   const resource = input.resource<T>(name);
