@@ -73,13 +73,11 @@ function unknownSystemError(ctx: ComposeContext, system: string, version: string
   const versions = ctx.registry.versionsOf('CodeSystem', system);
   if (version) {
     return new TerminologyError(versions.length
-        ? issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION_EXP', [system, version, presentVersionList(versions)])
-        : issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION_EXP_NONE', [system, version]),
+        ? issue('UNKNOWN_CODESYSTEM_VERSION_EXP', [system, version, presentVersionList(versions)])
+        : issue('UNKNOWN_CODESYSTEM_VERSION_EXP_NONE', [system, version]),
     );
   }
-  return new TerminologyError({
-    ...issue('error', 'not-found', 'not-found', forExpansion ? 'UNKNOWN_CODESYSTEM_EXP' : 'UNKNOWN_CODESYSTEM', [system]),
-  });
+  return new TerminologyError(issue(forExpansion ? 'UNKNOWN_CODESYSTEM_EXP' : 'UNKNOWN_CODESYSTEM', [system]));
 }
 
 /**
@@ -114,7 +112,7 @@ function codeSystemForMembership(ctx: ComposeContext, system: string, includeVer
 
 function ensureUsable(cs: CodeSystemIndex): void {
   if (cs.content === 'not-present' || cs.content === 'supplement') {
-    throw new TerminologyError(issue('error', 'not-supported', 'vs-invalid', 'CODESYSTEM_CS_NO_VS_NOTCOMPLETE', [canonicalOf(cs), cs.content]),
+    throw new TerminologyError(issue('CODESYSTEM_CS_NO_VS_NOTCOMPLETE', [canonicalOf(cs), cs.content]),
     );
   }
 }
@@ -122,7 +120,7 @@ function ensureUsable(cs: CodeSystemIndex): void {
 function enterValueSet(ctx: ComposeContext, vs: ValueSet): () => void {
   const key = canonicalOf(vs);
   if (ctx.path.includes(key)) {
-    throw new TerminologyError(issue('error', 'processing', 'vs-invalid', 'VALUESET_CIRCULAR_REFERENCE', [key, ctx.path.join(', ')]),
+    throw new TerminologyError(issue('VALUESET_CIRCULAR_REFERENCE', [key, ctx.path.join(', ')]),
     );
   }
   ctx.path.push(key);
@@ -137,8 +135,8 @@ function importedValueSet(ctx: ComposeContext, canonical: string): ValueSet {
 export function missingImport(canonical: string): never {
   const parts = splitCanonical(canonical);
   throw new TerminologyError(parts.version
-      ? issue('error', 'not-found', 'not-found', 'VALUESET_INCLUDE_NOT_FOUND', [parts.url, parts.version])
-      : issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]),
+      ? issue('VALUESET_INCLUDE_NOT_FOUND', [parts.url, parts.version])
+      : issue('Unable_to_resolve_value_Set_', [canonical]),
   );
 }
 
@@ -251,7 +249,7 @@ export function expandCompose(ctx: ComposeContext, vs: ValueSet, limits: Expansi
       for (const e of includeEntries(ctx, include, limits)) {
         if (!entries.has(entryKey(e))) entries.set(entryKey(e), e);
         if (entries.size > limits.maxEntries) {
-          throw new TerminologyError(issue('error', 'too-costly', 'too-costly', 'VALUESET_TOO_COSTLY', [canonicalOf(vs), limits.maxEntries]),
+          throw new TerminologyError(issue('VALUESET_TOO_COSTLY', [canonicalOf(vs), limits.maxEntries]),
           );
         }
       }
@@ -321,7 +319,7 @@ function includeEntries(ctx: ComposeContext, include: ValueSetComposeInclude, li
     } else {
       const filters = (include.filter ?? []).map((f) => compileFilter(cs, f));
       if (!filters.length && cs.size > limits.maxEntries) {
-        throw new TerminologyError(issue('error', 'too-costly', 'too-costly', 'VALUESET_TOO_COSTLY', [canonicalOf(cs), limits.maxEntries]),
+        throw new TerminologyError(issue('VALUESET_TOO_COSTLY', [canonicalOf(cs), limits.maxEntries]),
         );
       }
       const concepts = filters.length ? applyFilters(cs, filters) : cs.concepts;

@@ -483,7 +483,7 @@ function selectMembers(
     }
     const returned = input.count !== undefined || offset > 0 ? page.length : total;
     if (returned > input.maxEntries) {
-      throw new TerminologyError(issue('error', 'too-costly', 'too-costly', 'VALUESET_TOO_COSTLY', [canonicalOf(simple.filtered ? vs : cs), input.maxEntries]));
+      throw new TerminologyError(issue('VALUESET_TOO_COSTLY', [canonicalOf(simple.filtered ? vs : cs), input.maxEntries]));
     }
     return { total, page };
   }
@@ -511,7 +511,7 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   const offset = input.offset ?? 0;
   const { total, page } = selectMembers(ctx, input, usedValueSets, matches, offset);
   if (input.maxReturned !== undefined && page.length > input.maxReturned) {
-    throw new TerminologyError(issue('error', 'too-costly', 'too-costly', 'VALUESET_TOO_COSTLY', [canonicalOf(vs), input.maxReturned]));
+    throw new TerminologyError(issue('VALUESET_TOO_COSTLY', [canonicalOf(vs), input.maxReturned]));
   }
   const hierarchical =
     input.excludeNested !== true && offset === 0 && (input.count === undefined || input.count >= total) &&

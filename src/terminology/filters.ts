@@ -14,10 +14,8 @@ export interface CompiledFilter {
 
 type FilterOp = ValueSetComposeIncludeFilter['op'] | 'child-of' | 'descendent-leaf';
 
-function filterError(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, why?: string): TerminologyError {
-  const detail = issue('error', 'not-supported', 'vs-invalid', 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, f.value, cs.url]);
-  if (why) detail.text += `: ${why}`;
-  return new TerminologyError(detail);
+function filterError(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, unknownProperty = false): TerminologyError {
+  return new TerminologyError(issue(unknownProperty ? 'FILTER_PROPERTY_UNKNOWN' : 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, f.value, cs.url]));
 }
 
 function splitValues(value: string): string[] {
@@ -71,7 +69,7 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
   const value = f.value;
   if (value === undefined || value === '') {
     if (op !== 'exists') {
-      throw new TerminologyError(issue('error', 'invalid', 'vs-invalid', 'UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE', [cs.url, f.property, f.op]),
+      throw new TerminologyError(issue('UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE', [cs.url, f.property, f.op]),
       );
     }
   }
@@ -80,13 +78,13 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
   }
   switch (op) {
     case '=': {
-      if (!isKnownProperty(cs, f.property)) throw filterError(cs, f, `unknown property '${f.property}'`);
+      if (!isKnownProperty(cs, f.property)) throw filterError(cs, f, true);
       return { test: (c) => valuesOf(cs, c, f.property).includes(value) };
     }
     case 'in':
     case 'not-in': {
       const set = new Set(splitValues(value));
-      if (!isKnownProperty(cs, f.property)) throw filterError(cs, f, `unknown property '${f.property}'`);
+      if (!isKnownProperty(cs, f.property)) throw filterError(cs, f, true);
       const inSet = (c: Concept): boolean => valuesOf(cs, c, f.property).some((v) => set.has(v));
       return op === 'in' ? { test: inSet } : { test: (c) => !inSet(c) };
     }
@@ -96,10 +94,7 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
         regex = compileSafeRegex(value);
       } catch (e) {
         const why = e instanceof UnsafePatternError || e instanceof SyntaxError ? e.message : 'invalid pattern';
-        throw new TerminologyError({
-          ...issue('error', 'invalid', 'vs-invalid', 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, value, cs.url]),
-          text: `The regex '${value}' in the filter on '${f.property}' cannot be used: ${why}`,
-        });
+        throw new TerminologyError(issue('FILTER_REGEX_INVALID', [f.property, f.op, value, cs.url, why]));
       }
       return { test: (c) => valuesOf(cs, c, f.property).some((v) => safeTest(regex, v)) };
     }

@@ -4,6 +4,7 @@ import { canonicalOf } from './compose';
 import { preferredDisplay, LanguagePreference } from './displays';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
+import { presentVersionList } from './versions';
 import { appliedSupplements, requireSupplements } from './supplements';
 
 export interface LookupInput {
@@ -48,8 +49,8 @@ function requireCodeSystem(registry: TerminologyRegistry, system: string, versio
   if (cs) return cs;
   const versions = registry.versionsOf('CodeSystem', system);
   throw new TerminologyError(version && versions.length
-      ? issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION', [system, version, versions.join(', ')], 'system')
-      : issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM', [system], 'system'),
+      ? issue('UNKNOWN_CODESYSTEM_VERSION', [system, version, presentVersionList(versions)], 'system')
+      : issue('UNKNOWN_CODESYSTEM', [system], 'system'),
   );
 }
 
@@ -60,8 +61,8 @@ export function lookup(registry: TerminologyRegistry, input: LookupInput): Looku
   const concept = cs.get(input.code);
   if (!concept) {
     throw new TerminologyError(cs.version
-        ? issue('error', 'not-found', 'invalid-code', 'Unknown_Code_in_Version', [input.code, cs.url, cs.version], 'code')
-        : issue('error', 'not-found', 'invalid-code', 'Unknown_Code_in', [input.code, cs.url], 'code'),
+        ? issue('LOOKUP_UNKNOWN_CODE_VERSION', [input.code, cs.url, cs.version], 'code')
+        : issue('LOOKUP_UNKNOWN_CODE', [input.code, cs.url], 'code'),
     );
   }
   const wanted = (code: string): boolean => !input.properties.length || input.properties.includes(code) || input.properties.includes('*');

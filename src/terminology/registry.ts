@@ -116,7 +116,7 @@ export class TerminologyRegistry {
     if (owner !== this) return owner.check(resource);
     const problem = this.problemOf(resource);
     if (problem) {
-      throw new TerminologyError(issue('error', 'invalid', 'vs-invalid', 'INVALID_SENT_RESOURCE', [resource.resourceType, canonicalOfResource(resource), problem]),
+      throw new TerminologyError(issue('INVALID_SENT_RESOURCE', [resource.resourceType, canonicalOfResource(resource), problem]),
       );
     }
     this.checked.add(resource);

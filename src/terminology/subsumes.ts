@@ -13,13 +13,13 @@ export interface SubsumesInput {
 /** $subsumes: how code A relates to code B in the code system's is-a hierarchy. */
 export function subsumes(registry: TerminologyRegistry, input: SubsumesInput): SubsumptionOutcome {
   const cs = registry.codeSystem(input.system, input.version);
-  if (!cs) throw new TerminologyError(issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM', [input.system], 'system'));
+  if (!cs) throw new TerminologyError(issue('UNKNOWN_CODESYSTEM', [input.system], 'system'));
   for (const [code, name] of [
     [input.codeA, 'codeA'],
     [input.codeB, 'codeB'],
   ] as const) {
     if (!cs.get(code)) {
-      throw new TerminologyError(issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in', [code, cs.url], name),
+      throw new TerminologyError(issue('Unknown_Code_in', [code, cs.url], name),
       );
     }
   }

@@ -26,7 +26,7 @@ export function requireSupplements(registry: TerminologyRegistry, canonicals: st
     return !registry.resolve('CodeSystem', url, version)?.supplements;
   });
   if (missing.length) {
-    throw new TerminologyError(issue('error', 'not-found', 'not-found', 'VALUESET_SUPPLEMENT_MISSING', [missing.join(', ')]));
+    throw new TerminologyError(issue('VALUESET_SUPPLEMENT_MISSING', [missing.join(', ')]));
   }
 }
 

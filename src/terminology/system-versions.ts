@@ -55,7 +55,7 @@ export function versionCheckIssue(
 ): TerminologyIssue | undefined {
   const required = rules?.check.get(cs.url);
   if (required === undefined || versionMatches(required, cs.version)) return undefined;
-  return issue('error', 'exception', 'version-error', 'VALUESET_VERSION_CHECK', [cs.url, cs.version ?? '', required], expression);
+  return issue('VALUESET_VERSION_CHECK', [cs.url, cs.version ?? '', required], expression);
 }
 
 /** `actual` is a more detailed form of `pattern`: it matches the wildcard version `pattern`. */
@@ -97,21 +97,21 @@ export function resolveCodingVersion(
   if (cs && cs.version !== codingVersion && !versionIsMoreDetailed(codingVersion, cs.version)) {
     if (!result) {
       issues.push(
-        issue('warning', 'invalid', 'vs-invalid', 'VALUESET_VALUE_MISMATCH_DEFAULT', [system, cs.version ?? '', includeVersion ?? '', codingVersion], at('version')),
+        issue('VALUESET_VALUE_MISMATCH_DEFAULT', [system, cs.version ?? '', includeVersion ?? '', codingVersion], at('version')),
       );
     } else if (result !== includeVersion) {
       issues.push(
-        issue('error', 'invalid', 'vs-invalid', 'VALUESET_VALUE_MISMATCH_CHANGED', [system, result, includeVersion ?? '', codingVersion], at('version')),
+        issue('VALUESET_VALUE_MISMATCH_CHANGED', [system, result, includeVersion ?? '', codingVersion], at('version')),
       );
     } else {
-      issues.push(issue('error', 'invalid', 'vs-invalid', 'VALUESET_VALUE_MISMATCH', [system, includeVersion, codingVersion], at('version')));
+      issues.push(issue('VALUESET_VALUE_MISMATCH', [system, includeVersion, codingVersion], at('version')));
     }
     if (!registry.codeSystem(system, codingVersion)) {
       unknownCodingVersion = `${system}|${codingVersion}`;
       issues.push(unknownVersionIssue(system, codingVersion, known, at('system')));
     }
   } else if (!cs && result !== codingVersion) {
-    issues.push(issue('error', 'invalid', 'vs-invalid', 'VALUESET_VALUE_MISMATCH', [system, result ?? '', codingVersion], at('version')));
+    issues.push(issue('VALUESET_VALUE_MISMATCH', [system, result ?? '', codingVersion], at('version')));
   }
   return { version: result, issues, unknownCodingVersion };
 }
@@ -119,6 +119,6 @@ export function resolveCodingVersion(
 /** UNKNOWN_CODESYSTEM_VERSION (or _NONE when no version of the system is known at all). */
 export function unknownVersionIssue(system: string, version: string, known: string[], expression?: string): TerminologyIssue {
   return known.length
-    ? issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION', [system, version, presentVersionList(known)], expression)
-    : issue('error', 'not-found', 'not-found', 'UNKNOWN_CODESYSTEM_VERSION_NONE', [system, version], expression);
+    ? issue('UNKNOWN_CODESYSTEM_VERSION', [system, version, presentVersionList(known)], expression)
+    : issue('UNKNOWN_CODESYSTEM_VERSION_NONE', [system, version], expression);
 }

@@ -6,6 +6,7 @@ import { compileFilter } from './filters';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { requiredSupplements, requireSupplements } from './supplements';
+import { presentVersionList } from './versions';
 import { resolveCodingVersion, ruleVersion, versionCheckIssue } from './system-versions';
 
 /** One coding to check, as the request gave it. */
@@ -153,7 +154,7 @@ class Validation {
   unknownCodeSystem(path: string, system: string, version: string | undefined): void {
     const supplement = this.registry.resolve('CodeSystem', system, version);
     if (supplement?.content === 'supplement') {
-      const i = issue('error', 'invalid', 'invalid-data', 'CODESYSTEM_CS_NO_SUPPLEMENT', [canonicalOf(supplement)], at(path, 'system'));
+      const i = issue('CODESYSTEM_CS_NO_SUPPLEMENT', [canonicalOf(supplement)], at(path, 'system'));
       this.message(i.text);
       if (!this.unknownSystems.has(system)) {
         this.unknownSystems.add(system);
@@ -168,9 +169,9 @@ class Validation {
       const versions = this.registry.versionsOf('CodeSystem', system);
       id = versions.length ? 'UNKNOWN_CODESYSTEM_VERSION' : 'UNKNOWN_CODESYSTEM_VERSION_NONE';
       key = versions.length ? `${system}|${version}` : system;
-      args = [system, version, presentList(versions)];
+      args = [system, version, presentVersionList(versions)];
     }
-    const i = issue('error', 'not-found', 'not-found', id, args, at(path, 'system'));
+    const i = issue(id, args, at(path, 'system'));
     this.message(i.text);
     if (!this.unknownSystems.has(key)) {
       this.unknownSystems.add(key);
@@ -192,13 +193,13 @@ class Validation {
     else if (resource.status === 'retired') id = 'MSG_RETIRED';
     else if (resource.experimental && !source.experimental) id = 'MSG_EXPERIMENTAL';
     else if ((resource.status === 'draft' || standards === 'draft') && !sourceDraft) id = 'MSG_DRAFT';
-    if (id) this.add(issue('information', 'business-rule', 'status-check', id, [resource.resourceType, canonicalOf(resource)]), true);
+    if (id) this.add(issue(id, [resource.resourceType, canonicalOf(resource)]), true);
   }
 
   enter(vs: ValueSet): () => void {
     const key = canonicalOf(vs);
     if (this.stack.includes(key)) {
-      throw new TerminologyError(issue('error', 'processing', 'vs-invalid', 'VALUESET_CIRCULAR_REFERENCE', [key, this.stack.join(', ')]));
+      throw new TerminologyError(issue('VALUESET_CIRCULAR_REFERENCE', [key, this.stack.join(', ')]));
     }
     this.stack.push(key);
     return () => this.stack.pop();
@@ -209,11 +210,6 @@ class Validation {
 const vsLabel = (vs: ValueSet): string => (vs.url ? canonicalOf(vs) : '(unidentified)');
 
 const at = (path: string, element: string): string => (path ? `${path}.${element}` : element);
-
-function presentList(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
-}
 
 /** Deprecated concepts are still active, unless the code system also says they are inactive. */
 function isInactive(concept: Concept): boolean {
@@ -258,12 +254,12 @@ function checkInclude(
   const accept = (concept: Concept): boolean => {
     found.displays = ConceptDisplays.of(cs, concept).withExtra(includeDesignations(include, concept.code));
     if (concept.notSelectable && !v.input.abstractAllowed && !v.internal) {
-      if (report) v.add(issue('error', 'business-rule', 'code-rule', 'ABSTRACT_CODE_NOT_ALLOWED', [cs.url, code], at(path, 'code')));
+      if (report) v.add(issue('ABSTRACT_CODE_NOT_ALLOWED', [cs.url, code], at(path, 'code')));
       return false;
     }
     if (isInactive(concept) && (excludeInactive || v.input.activeOnly)) {
       if (role === 'in') {
-        const i = issue('error', 'business-rule', 'code-rule', 'STATUS_CODE_WARNING_CODE', [code], at(path, 'code'));
+        const i = issue('STATUS_CODE_WARNING_CODE', [code], at(path, 'code'));
         v.add(i);
         v.message(i.text);
         if (!v.input.membershipOnly) v.noteInactive(path, code, concept);
@@ -281,7 +277,7 @@ function checkInclude(
         if (cs.content !== 'complete') {
           // Against a value set the code may be in some other fragment; asked whether the code
           // system itself has the code, a fragment that lacks it cannot say yes.
-          const i = issue(v.internal ? 'error' : 'warning', 'code-invalid', 'invalid-code', 'UNKNOWN_CODE_IN_FRAGMENT', [code, cs.url, cs.version ?? ''], at(path, 'code'));
+          const i = issue('UNKNOWN_CODE_IN_FRAGMENT', [code, cs.url, cs.version ?? ''], at(path, 'code'), v.internal ? 'error' : 'warning');
           v.add(i);
           return !v.internal;
         }
@@ -290,7 +286,7 @@ function checkInclude(
       return false;
     }
     if (concept.code !== code && role === 'in') {
-      v.add(issue('information', 'business-rule', 'code-rule', 'CODE_CASE_DIFFERENCE', [code, concept.code, canonicalOf(cs)], at(path, 'code')));
+      v.add(issue('CODE_CASE_DIFFERENCE', [code, concept.code, canonicalOf(cs)], at(path, 'code')));
       v.normalForm = concept.code;
     }
     return accept(concept);
@@ -304,7 +300,7 @@ function checkInclude(
         const status = listed.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
         const deprecated = status === 'withdrawn' || status === 'deprecated' ? status : listed.extension?.some((e) => e.url === VALUESET_DEPRECATED) ? 'deprecated' : undefined;
         if (deprecated && role === 'in') {
-          v.add(issue('warning', 'business-rule', 'code-comment', 'CONCEPT_DEPRECATED_IN_VALUESET', [cs.url, code, deprecated, vsLabel(v.valueSet)], at(path, 'code')));
+          v.add(issue('CONCEPT_DEPRECATED_IN_VALUESET', [cs.url, code, deprecated, vsLabel(v.valueSet)], at(path, 'code')));
         }
         return true;
       }
@@ -322,8 +318,8 @@ function checkInclude(
 
 function unknownCode(cs: CodeSystemIndex, code: string, path: string): TerminologyIssue {
   return cs.version
-    ? issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in_Version', [code, cs.url, cs.version], at(path, 'code'))
-    : issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in', [code, cs.url], at(path, 'code'));
+    ? issue('Unknown_Code_in_Version', [code, cs.url, cs.version], at(path, 'code'))
+    : issue('Unknown_Code_in', [code, cs.url], at(path, 'code'));
 }
 
 /** Report an unknown code, with the code system's own explanation when it has one (UCUM's grammar). */
@@ -332,7 +328,7 @@ function addUnknownCode(v: Validation, cs: CodeSystemIndex, code: string, path: 
   if (inMessage) v.message(i.text);
   v.add(i, onlyIfNew);
   const why = cs.whyNotACode(code);
-  if (why) v.add(issue('information', 'code-invalid', 'invalid-code', 'CODE_PROBLEM', [code, why], at(path, 'code')), onlyIfNew);
+  if (why) v.add(issue('CODE_PROBLEM', [code, why], at(path, 'code')), onlyIfNew);
 }
 
 /** Is system#code in the value set? Reports on the code system and the code as it goes. */
@@ -458,7 +454,7 @@ function checkDisplay(v: Validation, displays: ConceptDisplays, cs: CodeSystemIn
   const system = cs.url;
   const match = displays.has(languages, display);
   if (match.found && match.inactiveStatus) {
-    v.add(issue('warning', 'invalid', 'display-comment', 'INACTIVE_DISPLAY_FOUND', [display, code, match.inactiveStatus, displays.current()], at(path, 'display')));
+    v.add(issue('INACTIVE_DISPLAY_FOUND', [display, code, match.inactiveStatus, displays.current()], at(path, 'display')));
     return;
   }
   if (match.found) return;
@@ -473,11 +469,11 @@ function checkDisplay(v: Validation, displays: ConceptDisplays, cs: CodeSystemIn
   if (count === 0) {
     const fallback = displays.preferred([]);
     if (fallback === undefined) {
-      i = issue('warning', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_AT_ALL', [display, system, code], at(path, 'display'));
+      i = issue('NO_VALID_DISPLAY_AT_ALL', [display, system, code], at(path, 'display'));
     } else if (displays.has(languages, display, cs.language ?? 'en').found) {
-      i = issue('information', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK', [display, system, code, summary, fallback], at(path, 'display'));
+      i = issue('NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK', [display, system, code, summary, fallback], at(path, 'display'));
     } else {
-      i = issue(v.input.lenientDisplay ? 'warning' : 'error', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR', [display, system, code, summary, fallback], at(path, 'display'));
+      i = issue('NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR', [display, system, code, summary, fallback], at(path, 'display'), v.input.lenientDisplay ? 'warning' : 'error');
     }
   } else {
     i = displayIssue(severity, id, count, system, code, displays.present(languages, true), display, summary, path);
@@ -497,8 +493,7 @@ function displayIssue(
   summary: string,
   path: string,
 ): TerminologyIssue {
-  const text = issue(severity, 'invalid', 'invalid-display', count === 1 ? `${id}_one` : `${id}_other`, [count, system, code, choices, display, summary], at(path, 'display'));
-  return { ...text, messageId: id };
+  return issue(count === 1 ? `${id}_one` : `${id}_other`, [count, system, code, choices, display, summary], at(path, 'display'), severity);
 }
 
 /** A coding that is not in the value set is still looked up in its code system, to say what is wrong with it. */
@@ -506,7 +501,7 @@ function reportOutside(v: Validation, coding: CodingToValidate, system: string, 
   const input = v.input;
   if (!isAbsoluteUri(system)) {
     const where = input.form === 'coding' ? 'Coding.system' : input.form === 'codeableConcept' ? `CodeableConcept.coding[${index}].system` : 'system';
-    const i = issue('error', 'invalid', 'invalid-data', 'Terminology_TX_System_Relative', [], where);
+    const i = issue('Terminology_TX_System_Relative', [], where);
     v.messages.push(i.text);
     v.add(i);
   }
@@ -514,7 +509,7 @@ function reportOutside(v: Validation, coding: CodingToValidate, system: string, 
   const cs = v.findCodeSystem(system, version);
   if (!cs) {
     if (resolveValueSet(v.registry, system)) {
-      const i = issue('error', 'invalid', 'invalid-data', 'Terminology_TX_System_ValueSet2', [system], at(path, 'system'));
+      const i = issue('Terminology_TX_System_ValueSet2', [system], at(path, 'system'));
       v.message(i.text);
       v.add(i);
       return;
@@ -533,7 +528,7 @@ function reportOutside(v: Validation, coding: CodingToValidate, system: string, 
     if (cs.content === 'complete') {
       addUnknownCode(v, cs, code, path, true, true);
     } else {
-      v.add(issue('warning', 'code-invalid', 'invalid-code', 'UNKNOWN_CODE_IN_FRAGMENT', [code, system, cs.version ?? ''], at(path, 'code')), true);
+      v.add(issue('UNKNOWN_CODE_IN_FRAGMENT', [code, system, cs.version ?? ''], at(path, 'code')), true);
     }
     return;
   }
@@ -548,7 +543,7 @@ function reportOutside(v: Validation, coding: CodingToValidate, system: string, 
       const severity = input.lenientDisplay ? 'warning' : 'error';
       const i =
         count === 0
-          ? issue('warning', 'invalid', 'invalid-display', 'NO_VALID_DISPLAY_AT_ALL', [coding.display, system, code], at(path, 'display'))
+          ? issue('NO_VALID_DISPLAY_AT_ALL', [coding.display, system, code], at(path, 'display'))
           : displayIssue(severity, id, count, system, code, found.displays.present(languages, true), coding.display, input.languageSummary ?? '--', path);
       v.message(i.text);
       v.add(i);
@@ -659,9 +654,9 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
     const path = codingPath(form, index);
     const code = coding.code;
     if (!code) {
-      const text = coding.system ? `Coding has no code for system ${coding.system} and cannot be validated` : 'Coding has no code and cannot be validated';
-      v.message(text);
-      v.add({ severity: 'warning', type: 'invalid', txType: 'invalid-data', messageId: 'Coding_has_no_code', text, ...(path ? { expression: [path] } : {}) });
+      const i = coding.system ? issue('Coding_has_no_code_for_system', [coding.system], path || undefined) : issue('Coding_has_no_code', [], path || undefined);
+      v.message(i.text);
+      v.add(i);
       noCode = true;
       break;
     }
@@ -669,7 +664,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
     let system = coding.system;
     let verdict: Verdict;
     if (!system && !input.inferSystem && form !== 'code') {
-      const i = issue('warning', 'invalid', 'invalid-data', 'Coding_has_no_system__cannot_validate', [], path || undefined);
+      const i = issue('Coding_has_no_system__cannot_validate', [], path || undefined);
       v.message(i.text);
       v.add(i);
       verdict = false;
@@ -679,8 +674,8 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
       if (!system) {
         const i =
           inferred.candidates.length > 1
-            ? issue('error', 'not-found', 'cannot-infer', 'Unable_to_resolve_system__value_set_has_multiple_matches', [code, vsLabel(valueSet), inferred.candidates.join(', ')], 'code')
-            : issue('error', 'not-found', 'cannot-infer', 'UNABLE_TO_INFER_CODESYSTEM', [code, vsLabel(valueSet)], 'code');
+            ? issue('Unable_to_resolve_system__value_set_has_multiple_matches', [code, vsLabel(valueSet), inferred.candidates.join(', ')], 'code')
+            : issue('UNABLE_TO_INFER_CODESYSTEM', [code, vsLabel(valueSet)], 'code');
         v.message(i.text);
         v.add(i);
         verdict = false;
@@ -698,7 +693,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
 
     if (verdict === false && !internal && form === 'codeableConcept') {
       v.add(
-        issue('information', 'code-invalid', 'this-code-not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [`'${renderCoding(system, coding.version, code, coding.display)}'`, vsLabel(valueSet)], `${path}.code`),
+        issue('THIS_CODE_NOT_IN_VS', [`'${renderCoding(system, coding.version, code, coding.display)}'`, vsLabel(valueSet)], `${path}.code`),
       );
     }
     if (ok !== true && verdict !== false) ok = verdict;
@@ -730,8 +725,8 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
   if (ok === false && !noCodeSummary && (!internal || !v.hasErrors())) {
     const i =
       form === 'codeableConcept'
-        ? issue('error', 'code-invalid', 'not-in-vs', 'TX_GENERAL_CC_ERROR_MESSAGE', [vsLabel(valueSet)])
-        : issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [codelist.join(', '), vsLabel(valueSet)], form === 'coding' ? 'Coding.code' : 'code');
+        ? issue('TX_GENERAL_CC_ERROR_MESSAGE', [vsLabel(valueSet)])
+        : issue('None_of_the_provided_codes_are_in_the_value_set_one', [codelist.join(', '), vsLabel(valueSet)], form === 'coding' ? 'Coding.code' : 'code');
     if (v.add(i, true)) v.message(i.text);
   }
 
@@ -759,12 +754,12 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
       if (status && status !== 'inactive') result.status = status;
     }
     const plain = status === undefined || status === 'inactive' || status === 'DISCOURAGED';
-    const i = issue('warning', 'business-rule', 'code-comment', plain ? 'INACTIVE_CONCEPT_FOUND' : 'INACTIVE_CONCEPT_FOUND_ADD', [status ?? 'inactive', v.inactive.code, 'inactive'], v.inactive.path || 'code');
+    const i = issue(plain ? 'INACTIVE_CONCEPT_FOUND' : 'INACTIVE_CONCEPT_FOUND_ADD', [status ?? 'inactive', v.inactive.code, 'inactive'], v.inactive.path || 'code');
     v.message(i.text);
-    v.add({ ...i, messageId: 'INACTIVE_CONCEPT_FOUND' });
+    v.add(i);
   } else if (v.deprecated) {
     result.status = 'deprecated';
-    const i = issue('warning', 'business-rule', 'code-comment', 'DEPRECATED_CONCEPT_FOUND', ['deprecated', v.deprecated.code], v.deprecated.path || 'code');
+    const i = issue('DEPRECATED_CONCEPT_FOUND', ['deprecated', v.deprecated.code], v.deprecated.path || 'code');
     v.message(i.text);
     v.add(i);
   }
@@ -774,7 +769,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
     const cs = registry.codeSystem(chosen.system ?? '', chosen.version);
     const concept = cs?.get(chosen.code);
     if (cs && concept?.notSelectable) {
-      const i = issue('warning', 'business-rule', 'code-rule', 'NOT_SELECTABLE_CODE', [canonicalOf(cs), concept.code], at(chosen.path, 'code'));
+      const i = issue('NOT_SELECTABLE_CODE', [canonicalOf(cs), concept.code], at(chosen.path, 'code'));
       v.add(i);
       v.message(i.text);
     }
@@ -791,5 +786,5 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
 
 /** Raised when the value set to validate against is not known: an error response, not a result. */
 export function unknownValueSet(canonical: string): TerminologyError {
-  return new TerminologyError(issue('error', 'not-found', 'not-found', 'Unable_to_resolve_value_Set_', [canonical]));
+  return new TerminologyError(issue('Unable_to_resolve_value_Set_', [canonical]));
 }

@@ -45,7 +45,7 @@ export function cacheControlOperation(request: CacheControlRequest): Parameters 
       const id = requireCacheId(request, mode);
       const status = caches.status(id);
       if (!status) {
-        const outcome = toOperationOutcome([issue('error', 'not-found', 'cache-id-unknown', 'CACHE_ID_UNKNOWN', [id])]);
+        const outcome = toOperationOutcome([issue('CACHE_ID_UNKNOWN', [id])]);
         return parameters([
           { name: 'cache-id', valueId: id },
           { name: 'valid', valueBoolean: false },

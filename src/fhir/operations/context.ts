@@ -47,7 +47,7 @@ function cachedResources(request: OperationRequest, given: TerminologyResource[]
   if (!caches) return [];
   if (request.cacheId !== undefined) {
     const cached = caches.resources(request.cacheId);
-    if (!cached) throw new TerminologyError(issue('error', 'not-found', 'cache-id-unknown', 'CACHE_ID_UNKNOWN', [request.cacheId]));
+    if (!cached) throw new TerminologyError(issue('CACHE_ID_UNKNOWN', [request.cacheId]));
     caches.add(request.cacheId, given);
     return cached;
   }

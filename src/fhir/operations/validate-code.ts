@@ -54,7 +54,7 @@ function languagesFor(request: OperationRequest, valueSet?: ValueSet): Pick<Vali
   if (displayLanguage !== undefined) {
     const tags = displayLanguage.split(',').map((t) => t.trim().split(';')[0].trim());
     if (tags.some((t) => !isLanguageTag(t))) {
-      throw new TerminologyError(issue('error', 'processing', 'invalid-display', 'INVALID_DISPLAY_NAME', [displayLanguage]));
+      throw new TerminologyError(issue('INVALID_DISPLAY_NAME', [displayLanguage]));
     }
   }
   const source = (displayLanguage || expansionParameter(valueSet, 'displayLanguage') || request.acceptLanguage || valueSet?.language)?.trim();
