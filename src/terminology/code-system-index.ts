@@ -7,6 +7,7 @@ import type {
   Coding,
   Extension,
 } from 'fhir/r4';
+import { conceptStatus } from './concept-status';
 
 /** A concept property value, typed as the CodeSystem declares it. */
 export type PropertyValue =
@@ -40,6 +41,7 @@ export interface Concept {
   children: string[];
   /** 'retired', 'deprecated', 'inactive', ... from the status property or the standards-status extension. */
   status?: string;
+  /** Decided by conceptStatus (concept-status.ts), the one rule for what is inactive. */
   inactive: boolean;
   deprecated: boolean;
   notSelectable: boolean;
@@ -47,7 +49,6 @@ export interface Concept {
 }
 
 const STATUS_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
-const INACTIVE_STATUSES = new Set(['retired', 'inactive', 'withdrawn', 'deprecated']);
 
 function propertyValue(p: CodeSystemConceptProperty): PropertyValue | undefined {
   if (p.valueCode !== undefined) return { type: 'code', value: p.valueCode };
@@ -242,7 +243,7 @@ export class CodeSystemIndex {
       if (p.code === this.notSelectableCode && value.value === true) notSelectable = true;
     }
     const statusExtension = c.extension?.find((e) => e.url === STATUS_EXTENSION)?.valueCode;
-    const status = statusProperty ? propertyValueText(statusProperty) : statusExtension;
+    const { status, inactive, deprecated } = conceptStatus(statusProperty ? propertyValueText(statusProperty) : statusExtension, inactiveFlag?.value === true);
     const concept: Concept = {
       code: c.code,
       display: c.display,
@@ -252,8 +253,8 @@ export class CodeSystemIndex {
       parents: [],
       children: [],
       status,
-      inactive: inactiveFlag?.value === true || (status !== undefined && INACTIVE_STATUSES.has(status)),
-      deprecated: status === 'deprecated',
+      inactive,
+      deprecated,
       notSelectable,
       extension: c.extension,
     };

@@ -259,7 +259,7 @@ export function expandCompose(ctx: ComposeContext, vs: ValueSet, limits: Expansi
     }
     // compose.inactive = false: this value set leaves inactive concepts out.
     const all = [...entries.values()];
-    return vs.compose.inactive === false || limits.activeOnly ? all.filter((e) => !e.concept?.inactive || e.concept.deprecated) : all;
+    return vs.compose.inactive === false || limits.activeOnly ? all.filter((e) => !e.concept?.inactive) : all;
   } finally {
     leave();
   }

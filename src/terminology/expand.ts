@@ -10,7 +10,7 @@ import type {
   ValueSetExpansionContains,
   ValueSetExpansionParameter,
 } from 'fhir/r4';
-import type { CodeSystemIndex, Concept, PropertyValue } from './code-system-index';
+import type { PropertyValue } from './code-system-index';
 import { canonicalOf, ComposeContext, expandCompose, ExpansionEntry, newComposeContext, singleSystemMembers, statesSeveralVersions, SystemVersionRules } from './compose';
 import { LanguagePreference, parseLanguages } from './displays';
 import { issue, TerminologyError } from './issues';
@@ -263,13 +263,6 @@ function decimalOf(e: Extension | undefined): number | undefined {
   return undefined;
 }
 
-/** Deprecated concepts are still active; only an inactive status or flag makes a concept inactive. */
-export function isInactive(cs: CodeSystemIndex | undefined, concept: Concept | undefined): boolean {
-  if (!concept?.inactive) return false;
-  if (concept.status !== 'deprecated') return true;
-  const inactiveCode = cs?.propertyCode(`${CONCEPT_PROPERTIES}#inactive`, 'inactive') ?? 'inactive';
-  return concept.properties.some((p) => p.code === inactiveCode && p.value.type === 'boolean' && p.value.value);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Building contains.
@@ -298,7 +291,7 @@ function toContains(entry: ExpansionEntry, ctx: RenderContext): ValueSetExpansio
   const concept = entry.concept;
   const cs = entry.cs;
   if (concept?.notSelectable) c.abstract = true;
-  if (isInactive(cs, concept)) c.inactive = true;
+  if (concept?.inactive) c.inactive = true;
   c.code = entry.code;
   if (ctx.showVersions && entry.version) c.version = entry.version;
 
@@ -474,8 +467,7 @@ function selectMembers(
     const page: ExpansionEntry[] = [];
     let total = 0;
     for (const concept of concepts) {
-      if (withoutInactive && concept.inactive && !concept.deprecated) continue;
-      if (input.activeOnly && isInactive(cs, concept)) continue;
+      if (withoutInactive && concept.inactive) continue;
       if (input.excludeNotForUI && concept.notSelectable) continue;
       if (matches && !wholeSystemText && !matches(conceptTexts(concept))) continue;
       if (total >= offset && (end === undefined || total < end)) page.push({ system, version: cs.version, code: concept.code, display: concept.display, concept, cs });
@@ -488,7 +480,7 @@ function selectMembers(
     return { total, page };
   }
   let entries = expandCompose(ctx, vs, { maxEntries: input.maxEntries, activeOnly: input.activeOnly === true, usedValueSets });
-  if (input.activeOnly) entries = entries.filter((e) => !isInactive(e.cs, e.concept));
+  if (input.activeOnly) entries = entries.filter((e) => !e.concept?.inactive);
   if (input.excludeNotForUI) entries = entries.filter((e) => !e.concept?.notSelectable);
   if (matches) {
     entries = entries.filter((e) =>

@@ -1,6 +1,7 @@
 import type { CodeableConcept, CodeSystem, ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { canonicalOf, ComposeContext, missingImport, newComposeContext, resolveValueSet, SystemVersionRules, valueSetContains } from './compose';
+import { inactiveStatusWord } from './concept-status';
 import { ConceptDisplays, DisplayDesignation, LanguagePreference } from './displays';
 import { compileFilter } from './filters';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
@@ -109,7 +110,7 @@ class Validation {
   /** The first inactive (or, failing that, deprecated) concept met, for the inactive/status report. */
   noteInactive(path: string, code: string, concept: Concept): void {
     if (this.inactive) return;
-    if (isInactive(concept)) this.inactive = { path, code, status: statusOf(concept) };
+    if (concept.inactive) this.inactive = { path, code, status: inactiveStatusWord(concept) };
     else if (concept.deprecated && !this.deprecated) this.deprecated = { path, code };
   }
 
@@ -211,16 +212,6 @@ const vsLabel = (vs: ValueSet): string => (vs.url ? canonicalOf(vs) : '(unidenti
 
 const at = (path: string, element: string): string => (path ? `${path}.${element}` : element);
 
-/** Deprecated concepts are still active, unless the code system also says they are inactive. */
-function isInactive(concept: Concept): boolean {
-  if (!concept.deprecated) return concept.inactive;
-  return concept.properties.some((p) => p.code === 'inactive' && p.value.value === true);
-}
-
-function statusOf(concept: Concept): string | undefined {
-  if (concept.status) return concept.status;
-  return concept.inactive ? 'inactive' : undefined;
-}
 
 function isAbsoluteUri(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(s);
@@ -257,7 +248,7 @@ function checkInclude(
       if (report) v.add(issue('ABSTRACT_CODE_NOT_ALLOWED', [cs.url, code], at(path, 'code')));
       return false;
     }
-    if (isInactive(concept) && (excludeInactive || v.input.activeOnly)) {
+    if (concept.inactive && (excludeInactive || v.input.activeOnly)) {
       if (role === 'in') {
         const i = issue('STATUS_CODE_WARNING_CODE', [code], at(path, 'code'));
         v.add(i);
