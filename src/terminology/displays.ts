@@ -1,51 +1,8 @@
 import type { Coding } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
+import { LanguagePreference, MatchDepth, tagMatches } from './languages';
 
-/**
- * Display selection and display checking by language. A language list is the parsed form of
- * displayLanguage or Accept-Language ("de-CH, de;q=0.8, en;q=0.5").
- */
-
-export interface LanguagePreference {
-  tag: string;
-  q: number;
-}
-
-export function parseLanguages(header: string | undefined): LanguagePreference[] {
-  if (!header) return [];
-  return header
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { tag: tag.trim(), q: q ? Number(q.slice(2)) : 1 };
-    })
-    .filter((l) => l.tag && !Number.isNaN(l.q) && l.q > 0)
-    .sort((a, b) => b.q - a.q);
-}
-
-/** A well-formed BCP 47 tag (or `*`), as displayLanguage and Accept-Language entries must be. */
-export function isLanguageTag(tag: string): boolean {
-  return tag === '*' || /^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$/.test(tag);
-}
-
-/** How closely a requested language must match: the whole tag, language and region, or the language alone. */
-type MatchDepth = 'full' | 'region' | 'language';
-
-function subtags(tag: string): { language: string; region?: string } {
-  const parts = tag.toLowerCase().split('-');
-  const region = parts.slice(1).find((p) => /^([a-z]{2}|\d{3})$/.test(p));
-  return { language: parts[0], region };
-}
-
-function tagMatches(requested: string, actual: string, depth: MatchDepth): boolean {
-  if (requested === '*') return true;
-  if (depth === 'full') return requested.toLowerCase() === actual.toLowerCase();
-  const r = subtags(requested);
-  const a = subtags(actual);
-  if (r.language !== a.language) return false;
-  return depth === 'language' || r.region === undefined || r.region === a.region;
-}
+/** Display selection and display checking by language (languages.ts parses and matches the languages). */
 
 export interface DisplayDesignation {
   value: string;

@@ -12,7 +12,7 @@ import type {
 } from 'fhir/r4';
 import type { PropertyValue } from './code-system-index';
 import { canonicalOf, ComposeContext, expandCompose, ExpansionEntry, newComposeContext, singleSystemMembers, statesSeveralVersions, SystemVersionRules } from './compose';
-import { LanguagePreference, parseLanguages } from './displays';
+import { LanguagePreference, parseLanguages, refusedLanguages, tagMatches } from './languages';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
@@ -151,15 +151,8 @@ function candidatesFor(entry: ExpansionEntry, vsLanguage: string | undefined): C
   return out;
 }
 
-const primary = (tag: string): string => tag.toLowerCase().split('-')[0];
-
-/** Tiered match of a requested tag against a designation language: exact, then the base language. */
-function languageTier(requested: string, actual: string | undefined): number {
-  if (!actual) return 0;
-  if (requested.toLowerCase() === actual.toLowerCase()) return 3;
-  if (primary(requested) === primary(actual)) return 1;
-  return 0;
-}
+/** A designation's language answers a requested tag: the whole tag, or the base language. */
+const inLanguage = (requested: string, actual: string | undefined, depth: 'full' | 'language'): boolean => actual !== undefined && tagMatches(requested, actual, depth);
 
 /**
  * The designation to show as the display. No languages: the display. Otherwise the first language
@@ -171,11 +164,11 @@ function preferredCandidate(candidates: Candidate[], languages: LanguagePreferen
   if (!languages.length) return display ?? candidates[0];
   for (const pref of languages) {
     if (pref.tag === '*') return display ?? candidates[0];
-    for (const tier of [3, 1]) {
+    for (const depth of ['full', 'language'] as const) {
       const hit =
-        candidates.find((c) => c.isDisplay && languageTier(pref.tag, c.language ?? 'en') >= tier) ??
-        candidates.find((c) => !c.isDisplay && (!c.use || c.use.code === 'display') && languageTier(pref.tag, c.language) >= tier) ??
-        candidates.find((c) => !c.isDisplay && languageTier(pref.tag, c.language) >= tier);
+        candidates.find((c) => c.isDisplay && inLanguage(pref.tag, c.language ?? 'en', depth)) ??
+        candidates.find((c) => !c.isDisplay && (!c.use || c.use.code === 'display') && inLanguage(pref.tag, c.language, depth)) ??
+        candidates.find((c) => !c.isDisplay && inLanguage(pref.tag, c.language, depth));
       if (hit) return hit;
     }
   }
@@ -186,7 +179,7 @@ function designationWanted(wanted: string[], c: Candidate): boolean {
   if (!wanted.length) return true;
   return wanted.some((w) => {
     const bar = w.indexOf('|');
-    if (bar < 0) return languageTier(w, c.language) > 0;
+    if (bar < 0) return inLanguage(w, c.language, 'language');
     const system = w.slice(0, bar);
     const code = w.slice(bar + 1);
     if (system === 'urn:ietf:bcp:47') return c.language?.toLowerCase() === code.toLowerCase();
@@ -510,11 +503,10 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
     hierarchyPossible(vs, matches !== undefined) &&
     !isPolyHierarchy(page);
 
-  const languages = parseLanguagesWithZero(input.displayLanguage);
   const render: RenderContext = {
     input,
-    languages: languages.filter((l) => l.q > 0),
-    wildcardRefused: languages.some((l) => l.tag === '*' && l.q === 0),
+    languages: parseLanguages(input.displayLanguage),
+    wildcardRefused: refusedLanguages(input.displayLanguage).includes('*'),
     vsLanguage: vs.language,
     properties: new PropertyDeclarations(),
     showVersions: statesSeveralVersions(vs),
@@ -579,15 +571,4 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   const result: ValueSet = { ...definition };
   if (!input.includeDefinition) for (const element of DEFINITION_ONLY) delete result[element];
   return { ...result, expansion };
-}
-
-/** Accept-Language style list, keeping `q=0` entries (they refuse a language, `*` included). */
-function parseLanguagesWithZero(header: string | undefined): LanguagePreference[] {
-  if (!header) return [];
-  const zero = header
-    .split(',')
-    .map((part) => part.trim().split(';').map((p) => p.trim()))
-    .filter(([, ...params]) => params.some((p) => /^q=0(\.0*)?$/.test(p)))
-    .map(([tag]) => ({ tag, q: 0 }));
-  return [...parseLanguages(header), ...zero];
 }

@@ -2,7 +2,8 @@ import type { CodeableConcept, CodeSystem, ValueSet, ValueSetComposeInclude } fr
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { canonicalOf, ComposeContext, missingImport, newComposeContext, resolveValueSet, SystemVersionRules, valueSetContains } from './compose';
 import { inactiveStatusWord } from './concept-status';
-import { ConceptDisplays, DisplayDesignation, LanguagePreference } from './displays';
+import { ConceptDisplays, DisplayDesignation } from './displays';
+import type { LanguagePreference } from './languages';
 import { compileFilter } from './filters';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, Resource, ValueSet } from 'fhir/r4';
 import { validateResource } from '../resource-validation';
 import { noVersionRules, resolveValueSet, SystemVersionRules } from '../../terminology/compose';
-import { LanguagePreference, parseLanguages } from '../../terminology/displays';
+import { checkDisplayLanguage, LanguagePreference, parseLanguages } from '../../terminology/languages';
 import type { TerminologyRegistry, TerminologyResource } from '../../terminology/registry';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { splitCanonical } from '../../terminology/versions';
@@ -89,8 +89,15 @@ export function problemOfSentResource(resource: Resource): string | undefined {
   return problem;
 }
 
+/** The displayLanguage parameter, refused the same way by every operation when it is not a list of language tags. */
+export function displayLanguageOf(request: OperationRequest): string | undefined {
+  const displayLanguage = request.input.string('displayLanguage');
+  checkDisplayLanguage(displayLanguage);
+  return displayLanguage;
+}
+
 export function languagesOf(request: OperationRequest): LanguagePreference[] {
-  return parseLanguages(request.input.string('displayLanguage') ?? request.acceptLanguage);
+  return parseLanguages(displayLanguageOf(request) ?? request.acceptLanguage);
 }
 
 export function versionRulesOf(input: OperationInput): SystemVersionRules {

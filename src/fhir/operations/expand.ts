@@ -1,7 +1,7 @@
 import type { ValueSet } from 'fhir/r4';
 import { expandValueSet } from '../../terminology/expand';
 import { badRequest } from '../operation-outcome';
-import { OperationRequest, requestRegistry, targetValueSet, versionRulesOf } from './context';
+import { displayLanguageOf, OperationRequest, requestRegistry, targetValueSet, versionRulesOf } from './context';
 
 export const DEFAULT_MAX_EXPANSION = 10000;
 /** Concepts one response may return without count/offset paging. */
@@ -29,7 +29,7 @@ export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_
     excludePostCoordinated: input.boolean('excludePostCoordinated'),
     designations: input.strings('designation'),
     properties: input.strings('property'),
-    displayLanguage: input.string('displayLanguage') ?? request.acceptLanguage,
+    displayLanguage: displayLanguageOf(request) ?? request.acceptLanguage,
     versionRules: versionRulesOf(input),
     useSupplements: input.strings('useSupplement'),
     // The engine reports the parameters it applied, version rules included.

@@ -1,10 +1,10 @@
 import type { CodeSystem, Parameters, ValueSet } from 'fhir/r4';
-import { isLanguageTag, parseLanguages } from '../../terminology/displays';
-import { issue, TerminologyError, toOperationOutcome } from '../../terminology/issues';
+import { parseLanguages } from '../../terminology/languages';
+import { toOperationOutcome } from '../../terminology/issues';
 import { CodingToValidate, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
 import { parameters } from '../parameters';
-import { OperationRequest, requestRegistry, sentResource, targetValueSet, versionRulesOf } from './context';
+import { displayLanguageOf, OperationRequest, requestRegistry, sentResource, targetValueSet, versionRulesOf } from './context';
 
 function render(result: ValidateCodeResult): Parameters {
   return parameters([
@@ -50,13 +50,7 @@ function codingsOf(request: OperationRequest, systemParam: string, versionParam:
  * A malformed displayLanguage is a client error.
  */
 function languagesFor(request: OperationRequest, valueSet?: ValueSet): Pick<ValidateCodeInput, 'languages' | 'languageSummary'> {
-  const displayLanguage = request.input.string('displayLanguage');
-  if (displayLanguage !== undefined) {
-    const tags = displayLanguage.split(',').map((t) => t.trim().split(';')[0].trim());
-    if (tags.some((t) => !isLanguageTag(t))) {
-      throw new TerminologyError(issue('INVALID_DISPLAY_NAME', [displayLanguage]));
-    }
-  }
+  const displayLanguage = displayLanguageOf(request);
   const source = (displayLanguage || expansionParameter(valueSet, 'displayLanguage') || request.acceptLanguage || valueSet?.language)?.trim();
   const languages = parseLanguages(source);
   if (!source || !languages.length) return { languages: [] };
