@@ -37,12 +37,23 @@ type ByType = {
 const overlayIndexCache = new Map<string, CodeSystemIndex>();
 const OVERLAY_CACHE_LIMIT = 256;
 
-function contentKey(resource: CodeSystem, supplements: CodeSystem[]): string {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify(resource));
-  for (const s of supplements) hash.update(JSON.stringify(s));
-  return hash.digest('hex');
+const hashes = new WeakMap<object, string>();
+
+/** The sha-256 of a resource's JSON, computed once per resource object: a sent resource is hashed once per request. */
+export function contentHash(resource: object): string {
+  let hash = hashes.get(resource);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(JSON.stringify(resource)).digest('hex');
+    hashes.set(resource, hash);
+  }
+  return hash;
 }
+
+function contentKey(resource: CodeSystem, supplements: CodeSystem[]): string {
+  return [resource, ...supplements].map(contentHash).join('+');
+}
+
+let registries = 0;
 
 /**
  * Canonical resources by url and version. A request that carries resources (tx-resource) gets an
@@ -68,6 +79,10 @@ export class TerminologyRegistry {
   private readonly indexes = new WeakMap<CodeSystem, CodeSystemIndex>();
 
   private readonly checked = new WeakSet<TerminologyResource>();
+  /** This layer's own resources, in the order given. */
+  private readonly own: TerminologyResource[] = [];
+  private readonly serial = ++registries;
+  private ownFingerprint?: string;
 
   private readonly problemOf?: ResourceCheck;
   private readonly activeSupplements?: Set<string>;
@@ -123,7 +138,27 @@ export class TerminologyRegistry {
     return resource;
   }
 
+  /**
+   * What this registry can resolve, as a key for caches of derived answers (compiled value sets):
+   * the server's registry by instance (its content never changes once read), an overlay by its
+   * parent's fingerprint and the content hashes of the resources it adds and the supplements it
+   * applies. Two requests that send the same resources share answers; different ones never do.
+   */
+  get fingerprint(): string {
+    if (this.ownFingerprint === undefined) {
+      const base = this.parent ? `${this.parent.fingerprint}/` : '';
+      if (!this.requestScoped) this.ownFingerprint = `${base}r${this.serial}`;
+      else {
+        const parts = this.own.map(contentHash);
+        if (this.activeSupplements) parts.push(`supplements:${[...this.activeSupplements].sort().join(',')}`);
+        this.ownFingerprint = `${base}${createHash('sha256').update(parts.join('|')).digest('hex')}`;
+      }
+    }
+    return this.ownFingerprint;
+  }
+
   private add(resource: TerminologyResource): void {
+    this.own.push(resource);
     if (resource.resourceType === 'CodeSystem' && resource.supplements) {
       const base = splitCanonical(resource.supplements).url;
       const list = this.supplementsByBase.get(base) ?? [];

@@ -1,10 +1,11 @@
 import type { CodeableConcept, CodeSystem, ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
-import { canonicalOf, ComposeContext, missingImport, newComposeContext, resolveValueSet, SystemVersionRules, valueSetContains } from './compose';
+import { compileValueSet } from './compiled-value-set';
+import { canonicalOf, ComposeContext, importedValueSet as importedFromRegistry, newComposeContext, resolveValueSet, SystemVersionRules } from './compose';
 import { inactiveStatusWord } from './concept-status';
 import { ConceptDisplays, DisplayDesignation } from './displays';
 import type { LanguagePreference } from './languages';
-import { compileFilter } from './filters';
+import { includeSelects, listedEntry } from './membership';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { requiredSupplements, requireSupplements } from './supplements';
@@ -219,8 +220,8 @@ function isAbsoluteUri(s: string): boolean {
 }
 
 /** Any designation the value set's include gives a listed concept counts as a display too. */
-function includeDesignations(include: ValueSetComposeInclude, code: string): DisplayDesignation[] {
-  const listed = include.concept?.find((c) => c.code === code);
+function includeDesignations(cs: CodeSystemIndex, include: ValueSetComposeInclude, concept: Concept): DisplayDesignation[] {
+  const listed = listedEntry(cs, include, concept);
   if (!listed) return [];
   const out: DisplayDesignation[] = [];
   if (listed.display) out.push({ value: listed.display, primary: false });
@@ -244,7 +245,7 @@ function checkInclude(
   const report = role === 'in' && !v.input.membershipOnly;
   const excludeInactive = v.valueSet.compose?.inactive === false;
   const accept = (concept: Concept): boolean => {
-    found.displays = ConceptDisplays.of(cs, concept).withExtra(includeDesignations(include, concept.code));
+    found.displays = ConceptDisplays.of(cs, concept).withExtra(includeDesignations(cs, include, concept));
     if (concept.notSelectable && !v.input.abstractAllowed && !v.internal) {
       if (report) v.add(issue('ABSTRACT_CODE_NOT_ALLOWED', [cs.url, code], at(path, 'code')));
       return false;
@@ -262,50 +263,32 @@ function checkInclude(
     return true;
   };
 
-  if (!include.concept && !include.filter?.length) {
-    const concept = cs.get(code);
-    if (!concept) {
-      if (report) {
-        if (cs.content !== 'complete') {
-          // Against a value set the code may be in some other fragment; asked whether the code
-          // system itself has the code, a fragment that lacks it cannot say yes.
-          const i = issue('UNKNOWN_CODE_IN_FRAGMENT', [code, cs.url, cs.version ?? ''], at(path, 'code'), v.internal ? 'error' : 'warning');
-          v.add(i);
-          return !v.internal;
-        }
-        addUnknownCode(v, cs, code, path);
+  const concept = cs.get(code);
+  if (!include.concept && !include.filter?.length && !concept) {
+    if (report) {
+      if (cs.content !== 'complete') {
+        // Against a value set the code may be in some other fragment; asked whether the code
+        // system itself has the code, a fragment that lacks it cannot say yes.
+        v.add(issue('UNKNOWN_CODE_IN_FRAGMENT', [code, cs.url, cs.version ?? ''], at(path, 'code'), v.internal ? 'error' : 'warning'));
+        return !v.internal;
       }
-      return false;
+      addUnknownCode(v, cs, code, path);
     }
-    if (concept.code !== code && role === 'in') {
-      v.add(issue('CODE_CASE_DIFFERENCE', [code, concept.code, canonicalOf(cs)], at(path, 'code')));
-      v.normalForm = concept.code;
-    }
-    return accept(concept);
+    return false;
   }
-
-  if (include.concept) {
-    const listed = include.concept.find((c) => c.code === code);
-    if (listed) {
-      const concept = cs.get(code);
-      if (concept && accept(concept)) {
-        const status = listed.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
-        const deprecated = status === 'withdrawn' || status === 'deprecated' ? status : listed.extension?.some((e) => e.url === VALUESET_DEPRECATED) ? 'deprecated' : undefined;
-        if (deprecated && role === 'in') {
-          v.add(issue('CONCEPT_DEPRECATED_IN_VALUESET', [cs.url, code, deprecated, vsLabel(v.valueSet)], at(path, 'code')));
-        }
-        return true;
-      }
-      if (concept) return false;
-    }
+  if (!concept || !includeSelects(cs, include, concept)) return false;
+  if (concept.code !== code && role === 'in') {
+    v.add(issue('CODE_CASE_DIFFERENCE', [code, concept.code, canonicalOf(cs)], at(path, 'code')));
+    v.normalForm = concept.code;
   }
-
-  if (include.filter?.length) {
-    const filters = include.filter.map((f) => compileFilter(cs, f));
-    const concept = cs.get(code);
-    if (concept && filters.every((f) => f.test(concept))) return accept(concept);
+  if (!accept(concept)) return false;
+  const listed = listedEntry(cs, include, concept);
+  const status = listed?.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
+  const deprecated = status === 'withdrawn' || status === 'deprecated' ? status : listed?.extension?.some((e) => e.url === VALUESET_DEPRECATED) ? 'deprecated' : undefined;
+  if (deprecated && role === 'in') {
+    v.add(issue('CONCEPT_DEPRECATED_IN_VALUESET', [cs.url, code, deprecated, vsLabel(v.valueSet)], at(path, 'code')));
   }
-  return false;
+  return true;
 }
 
 function unknownCode(cs: CodeSystemIndex, code: string, path: string): TerminologyIssue {
@@ -370,14 +353,18 @@ function checkValueSet(v: Validation, vs: ValueSet, path: string, system: string
   }
 }
 
-/** Plain membership, without reports (for excludes). */
+/** Plain membership, without reports (for excludes and inferSystem): asked of the compiled value set. */
 function membershipOf(v: Validation, vs: ValueSet, system: string, code: string): boolean {
   try {
-    return valueSetContains(newComposeContext(v.registry, v.ctx.versionRules), vs, system, code).kind === 'member';
+    const compiled = compileValueSet(v.registry, vs, { versionRules: v.ctx.versionRules, valueSetVersions: v.ctx.valueSetVersions, maxEntries: MEMBERSHIP_LIMIT });
+    return compiled.find(system, code) !== undefined;
   } catch {
     return false;
   }
 }
+
+/** Membership checks compile value sets of any size: only expansions return their members. */
+const MEMBERSHIP_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** An imported value set: a contained one (`#id`) of the importing or the outermost value set, or one the registry knows. */
 function importedValueSet(v: Validation, canonical: string, from: ValueSet): ValueSet {
@@ -386,7 +373,7 @@ function importedValueSet(v: Validation, canonical: string, from: ValueSet): Val
     const contained = [...(from.contained ?? []), ...(v.valueSet.contained ?? [])].find((r) => r.resourceType === 'ValueSet' && r.id === id);
     if (contained?.resourceType === 'ValueSet') return contained;
   }
-  return resolveValueSet(v.registry, canonical) ?? missingImport(canonical);
+  return importedFromRegistry(v.ctx, canonical);
 }
 
 /** A value set given only as an expansion: membership is being listed in it. */

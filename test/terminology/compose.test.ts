@@ -1,12 +1,13 @@
 import type { ValueSet } from 'fhir/r4';
-import { expandCompose, newComposeContext, resolveValueSet, valueSetContains } from '../../src/terminology/compose';
+import { compileValueSet } from '../../src/terminology/compiled-value-set';
+import { resolveValueSet } from '../../src/terminology/compose';
 import { TerminologyError } from '../../src/terminology/issues';
 import { TerminologyRegistry } from '../../src/terminology/registry';
 import { quadValueSet, shapes } from './fixtures';
 
 const registry = new TerminologyRegistry([shapes, quadValueSet]);
 const SYSTEM = shapes.url as string;
-const codes = (vs: ValueSet): string[] => expandCompose(newComposeContext(registry), vs, { maxEntries: 1000 }).map((e) => e.code);
+const codes = (vs: ValueSet): string[] => [...compileValueSet(registry, vs, { maxEntries: 1000 }).members()].map((e) => e.code);
 const vs = (compose: ValueSet['compose']): ValueSet => ({ resourceType: 'ValueSet', status: 'active', url: 'http://example.org/vs/t', compose });
 
 describe('ValueSet.compose', () => {
@@ -30,9 +31,9 @@ describe('ValueSet.compose', () => {
   });
 
   it('answers membership without expanding', () => {
-    const ctx = newComposeContext(registry);
-    expect(valueSetContains(ctx, quadValueSet, SYSTEM, 'square').kind).toBe('member');
-    expect(valueSetContains(ctx, quadValueSet, SYSTEM, 'triangle').kind).toBe('not-member');
+    const compiled = compileValueSet(registry, quadValueSet, { maxEntries: 1000 });
+    expect(compiled.find(SYSTEM, 'square')?.concept?.code).toBe('square');
+    expect(compiled.find(SYSTEM, 'triangle')).toBeUndefined();
   });
 
   it('resolves implicit value sets', () => {
@@ -48,7 +49,7 @@ describe('ValueSet.compose', () => {
     const a: ValueSet = { resourceType: 'ValueSet', status: 'active', url: 'http://example.org/a', compose: { include: [{ valueSet: ['http://example.org/b'] }] } };
     const b: ValueSet = { resourceType: 'ValueSet', status: 'active', url: 'http://example.org/b', compose: { include: [{ valueSet: ['http://example.org/a'] }] } };
     const cyclic = new TerminologyRegistry([shapes, a, b]);
-    expect(() => expandCompose(newComposeContext(cyclic), a, { maxEntries: 10 })).toThrow(/circularity/);
-    expect(() => expandCompose(newComposeContext(registry), vs({ include: [{ system: SYSTEM }] }), { maxEntries: 3 })).toThrow(/too many/);
+    expect(() => compileValueSet(cyclic, a, { maxEntries: 10 })).toThrow(/circularity/);
+    expect(() => compileValueSet(registry, vs({ include: [{ system: SYSTEM }, { valueSet: [quadValueSet.url as string] }] }), { maxEntries: 3 })).toThrow(/too many/);
   });
 });

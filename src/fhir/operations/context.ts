@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, Resource, ValueSet } from 'fhir/r4';
 import { validateResource } from '../resource-validation';
 import { noVersionRules, resolveValueSet, SystemVersionRules } from '../../terminology/compose';
 import { checkDisplayLanguage, LanguagePreference, parseLanguages } from '../../terminology/languages';
-import type { TerminologyRegistry, TerminologyResource } from '../../terminology/registry';
+import { contentHash, type TerminologyRegistry, type TerminologyResource } from '../../terminology/registry';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { splitCanonical } from '../../terminology/versions';
 import { issue, TerminologyError } from '../../terminology/issues';
@@ -80,7 +79,7 @@ const CHECK_CACHE_LIMIT = 512;
 
 /** A sent resource is usable when its elements have the R4 types and shapes; results cached by content. */
 export function problemOfSentResource(resource: Resource): string | undefined {
-  const key = createHash('sha256').update(JSON.stringify(resource)).digest('hex');
+  const key = contentHash(resource);
   if (checkedByContent.has(key)) return checkedByContent.get(key);
   const errors = validateResource(resource, 'structure').filter((p) => p.severity === 'error');
   const problem = errors.length ? errors.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ') : undefined;

@@ -1,0 +1,316 @@
+import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeConcept } from 'fhir/r4';
+import { BoundedCache } from './bounded-cache';
+import type { CodeSystemIndex, Concept } from './code-system-index';
+import { canonicalOf, codeSystemForInclude, ComposeContext, ensureUsable, enterValueSet, importedValueSet, newComposeContext, unknownSystemError } from './compose';
+import { applyFilters } from './filters';
+import { issue, TerminologyError } from './issues';
+import { includeFilters } from './membership';
+import { contentHash, type TerminologyRegistry } from './registry';
+import { noVersionRules, type SystemVersionRules, type VersionRuleName } from './system-versions';
+import { versionMatches } from './versions';
+
+/**
+ * A value set compiled once against the code system versions it resolves to: includes, excludes,
+ * filters and imported value sets evaluated once into a membership structure over the concept
+ * indexes, then asked by every operation ($expand pages it, $validate-code and $translate test
+ * membership in it). Compiled value sets are cached (byte-bounded LRU) under a key made of the
+ * registry's fingerprint (the server's content, or the content hashes of a request's sent
+ * resources: one request's resources never answer another's), the value set's content hash, and
+ * the parameters that change membership (version rules, default-valueset-version, activeOnly).
+ */
+
+/** One member: a concept of one code system version, as the value set presents it. */
+export interface Member {
+  system: string;
+  version?: string;
+  code: string;
+  display?: string;
+  concept?: Concept;
+  cs?: CodeSystemIndex;
+  /** The compose.include.concept entry that lists it (its display, designations, extensions). */
+  listed?: ValueSetComposeIncludeConcept;
+}
+
+export interface CompileOptions {
+  versionRules?: SystemVersionRules;
+  /** default-valueset-version: the version of each value set url imported without one. */
+  valueSetVersions?: Map<string, string>;
+  /** Leave out inactive concepts everywhere, imports included (the activeOnly parameter). */
+  activeOnly?: boolean;
+  /** Most members a value set may gather; one drawn from a single code system is paged instead. */
+  maxEntries: number;
+}
+
+/** One include of one code system, whole or by property filters: members read from the index. */
+interface SingleSystem {
+  system: string;
+  cs: CodeSystemIndex;
+  concepts: readonly Concept[];
+  /** Narrowed by filters or by status (else `concepts` is the whole code system). */
+  filtered: boolean;
+}
+
+const codeKey = (system: string, code: string): string => `${system}\u0000${code}`;
+const memberKey = (m: Member): string => `${m.system}\u0000${m.version ?? ''}\u0000${m.code}`;
+
+export class CompiledValueSet {
+  private byCode?: Map<string, Member[]>;
+  private conceptSets?: Map<CodeSystemIndex, Set<Concept>>;
+
+  constructor(
+    readonly valueSet: ValueSet,
+    private readonly entries: readonly Member[] | undefined,
+    /** Set when the value set is one include of one code system without concept list, imports or excludes. */
+    readonly single: SingleSystem | undefined,
+    /** url|version of each code system the membership drew on. */
+    readonly usedCodeSystems: ReadonlyMap<string, CodeSystemIndex>,
+    /** The version parameters that decided a version. */
+    readonly appliedVersionRules: ReadonlyMap<string, { name: VersionRuleName; canonical: string }>,
+    /** The value sets imported along the way. */
+    readonly usedValueSets: readonly ValueSet[],
+  ) {}
+
+  get size(): number {
+    return this.single ? this.single.concepts.length : (this.entries?.length ?? 0);
+  }
+
+  /** The members in expansion order. */
+  *members(): IterableIterator<Member> {
+    if (this.entries) {
+      yield* this.entries;
+      return;
+    }
+    const single = this.single as SingleSystem;
+    for (const concept of single.concepts) yield singleMember(single, concept);
+  }
+
+  /** Members `start` (inclusive) to `end` (exclusive), in expansion order, built for that page only. */
+  slice(start: number, end?: number): Member[] {
+    if (this.entries) return this.entries.slice(start, end);
+    const single = this.single as SingleSystem;
+    return single.concepts.slice(start, end).map((c) => singleMember(single, c));
+  }
+
+  /**
+   * Is system#code a member, and as which version and concept? The code is matched by its code
+   * system's case rule; `version` (wildcards allowed) narrows the versions considered. When several
+   * versions hold the code, the first in expansion order answers (see `findAll`).
+   */
+  find(system: string, code: string, version?: string): Member | undefined {
+    return this.findAll(system, code, version)[0];
+  }
+
+  /** Every version the value set holds system#code in, in expansion order. */
+  findAll(system: string, code: string, version?: string): Member[] {
+    const fits = (m: Member): boolean => !version || m.version === undefined || m.version === version || versionMatches(version, m.version);
+    if (this.single) {
+      const { cs } = this.single;
+      const concept = system === this.single.system ? cs.get(code) : undefined;
+      if (!concept || !this.conceptSet(cs)?.has(concept)) return [];
+      const member = singleMember(this.single, concept);
+      return fits(member) ? [member] : [];
+    }
+    const byCode = this.codeIndex();
+    const direct = byCode.get(codeKey(system, code));
+    if (direct) return direct.filter(fits);
+    // A case-insensitive code system knows the code under its own case.
+    for (const cs of this.usedCodeSystems.values()) {
+      if (cs.url !== system || cs.caseSensitive) continue;
+      const concept = cs.get(code);
+      const found = concept && byCode.get(codeKey(system, concept.code));
+      if (found) return found.filter(fits);
+    }
+    return [];
+  }
+
+  /**
+   * The member concepts of one code system version, for intersecting with other indexes (the
+   * text index): undefined when the value set draws nothing from it; the whole code system when
+   * `filtered` is false.
+   */
+  conceptSet(cs: CodeSystemIndex): ReadonlySet<Concept> | undefined {
+    this.conceptSets ??= new Map();
+    let set = this.conceptSets.get(cs);
+    if (!set) {
+      if (this.single) set = this.single.cs === cs ? new Set(this.single.concepts) : undefined;
+      else for (const m of this.entries ?? []) if (m.cs === cs && m.concept) (set ??= new Set()).add(m.concept);
+      if (!set) return undefined;
+      this.conceptSets.set(cs, set);
+    }
+    return set;
+  }
+
+  /** A rough size in bytes, for the cache bound. */
+  estimatedBytes(): number {
+    const members = this.entries ? this.entries.length * 160 : this.single?.filtered ? this.single.concepts.length * 8 : 0;
+    // a concept set built later costs about as much again
+    return 2048 + members * 2 + (this.single ? this.single.concepts.length * 40 : 0);
+  }
+
+  private codeIndex(): Map<string, Member[]> {
+    if (!this.byCode) {
+      this.byCode = new Map();
+      for (const m of this.entries ?? []) {
+        const key = codeKey(m.system, m.code);
+        const list = this.byCode.get(key);
+        if (list) list.push(m);
+        else this.byCode.set(key, [m]);
+      }
+    }
+    return this.byCode;
+  }
+}
+
+function singleMember(single: SingleSystem, concept: Concept): Member {
+  return { system: single.system, version: single.cs.version, code: concept.code, display: concept.display, concept, cs: single.cs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cache.
+
+const compiledValueSets = new BoundedCache<CompiledValueSet>('compiled-value-sets', 64 * 1024 * 1024);
+
+function mapKey(map: ReadonlyMap<string, string> | undefined): string {
+  return [...(map ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}|${v}`).join(',');
+}
+
+function cacheKey(registry: TerminologyRegistry, vs: ValueSet, options: CompileOptions): string {
+  const rules = options.versionRules;
+  return [
+    registry.fingerprint,
+    contentHash(vs),
+    mapKey(rules?.force),
+    mapKey(rules?.fallback),
+    mapKey(rules?.check),
+    mapKey(options.valueSetVersions),
+    options.activeOnly === true,
+    options.maxEntries,
+  ].join('\n');
+}
+
+/** The compiled value set, from the cache or compiled now; a value set that cannot be compiled throws its TerminologyError. */
+export function compileValueSet(registry: TerminologyRegistry, vs: ValueSet, options: CompileOptions): CompiledValueSet {
+  const key = cacheKey(registry, vs, options);
+  const cached = compiledValueSets.get(key);
+  if (cached) return cached;
+  const ctx = newComposeContext(registry, options.versionRules ?? noVersionRules(), options.valueSetVersions);
+  const usedValueSets: ValueSet[] = [];
+  const single = singleSystem(ctx, vs, options);
+  const entries = single ? undefined : gather(ctx, vs, { ...options, usedValueSets });
+  const compiled = new CompiledValueSet(vs, entries, single, ctx.usedCodeSystems, ctx.appliedVersionRules, usedValueSets);
+  compiledValueSets.set(key, compiled, compiled.estimatedBytes());
+  return compiled;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation.
+
+interface Gathering extends CompileOptions {
+  usedValueSets: ValueSet[];
+}
+
+const leavesOutInactive = (vs: ValueSet, options: CompileOptions): boolean => vs.compose?.inactive === false || options.activeOnly === true;
+
+function singleSystem(ctx: ComposeContext, vs: ValueSet, options: CompileOptions): SingleSystem | undefined {
+  const include = vs.compose?.include;
+  if (!include || include.length !== 1 || vs.compose?.exclude?.length) return undefined;
+  const only = include[0] as ValueSetComposeInclude;
+  if (!only.system || only.concept || only.valueSet?.length) return undefined;
+  const leave = enterValueSet(ctx, vs);
+  try {
+    const { cs, version } = codeSystemForInclude(ctx, only.system, only.version);
+    if (!cs) throw unknownSystemError(ctx, only.system, version, true);
+    ensureUsable(cs);
+    const filters = includeFilters(cs, only);
+    let concepts: readonly Concept[] = filters.length ? [...new Set(applyFilters(cs, filters))] : cs.concepts;
+    if (leavesOutInactive(vs, options)) concepts = concepts.filter((c) => !c.inactive);
+    return { system: only.system, cs, concepts, filtered: concepts !== cs.concepts };
+  } finally {
+    leave();
+  }
+}
+
+function tooCostly(canonical: string, limit: number): TerminologyError {
+  return new TerminologyError(issue('VALUESET_TOO_COSTLY', [canonical, limit]));
+}
+
+/**
+ * The members of a value set: the union of its includes, each the intersection of its code system
+ * part and its imported value sets, less its excludes. The same code in two versions of one code
+ * system is two members. An exclude that states a version removes that version's member; one that
+ * states none removes the code from every version.
+ */
+function gather(ctx: ComposeContext, vs: ValueSet, options: Gathering): Member[] {
+  const leave = enterValueSet(ctx, vs);
+  try {
+    if (!vs.compose) return flattenExpansion(vs);
+    const members = new Map<string, Member>();
+    for (const include of vs.compose.include) {
+      for (const m of includeMembers(ctx, include, options)) {
+        if (!members.has(memberKey(m))) members.set(memberKey(m), m);
+        if (members.size > options.maxEntries) throw tooCostly(canonicalOf(vs), options.maxEntries);
+      }
+    }
+    for (const exclude of vs.compose.exclude ?? []) {
+      const everyVersion = exclude.system !== undefined && !exclude.version;
+      const removed = new Map<string, Set<string | undefined>>();
+      for (const r of includeMembers(ctx, exclude, { ...options, maxEntries: Number.MAX_SAFE_INTEGER })) {
+        const key = codeKey(r.system, r.code);
+        removed.set(key, (removed.get(key) ?? new Set()).add(everyVersion ? undefined : r.version));
+      }
+      for (const [key, m] of members) {
+        const versions = removed.get(codeKey(m.system, m.code));
+        if (versions && (versions.has(undefined) || m.version === undefined || versions.has(m.version))) members.delete(key);
+      }
+    }
+    const all = [...members.values()];
+    return leavesOutInactive(vs, options) ? all.filter((m) => !m.concept?.inactive) : all;
+  } finally {
+    leave();
+  }
+}
+
+function flattenExpansion(vs: ValueSet): Member[] {
+  const out: Member[] = [];
+  const walk = (list: NonNullable<ValueSet['expansion']>['contains']): void => {
+    for (const c of list ?? []) {
+      if (c.system && c.code) out.push({ system: c.system, version: c.version, code: c.code, display: c.display });
+      walk(c.contains);
+    }
+  };
+  walk(vs.expansion?.contains);
+  return out;
+}
+
+function includeMembers(ctx: ComposeContext, include: ValueSetComposeInclude, options: Gathering): Member[] {
+  let members: Member[] | undefined;
+  if (include.system) {
+    const system = include.system;
+    const { cs, version } = codeSystemForInclude(ctx, system, include.version);
+    if (!cs) throw unknownSystemError(ctx, system, version, true);
+    ensureUsable(cs);
+    if (include.concept) {
+      members = [];
+      for (const listed of include.concept) {
+        const concept = cs.get(listed.code);
+        if (concept) members.push({ system, version: cs.version, code: concept.code, display: listed.display ?? concept.display, concept, cs, listed });
+      }
+    } else {
+      const filters = includeFilters(cs, include);
+      if (!filters.length && cs.size > options.maxEntries) throw tooCostly(canonicalOf(cs), options.maxEntries);
+      const concepts = filters.length ? applyFilters(cs, filters) : cs.concepts;
+      members = concepts.map((concept) => ({ system, version: cs.version, code: concept.code, display: concept.display, concept, cs }));
+    }
+  }
+  for (const canonical of include.valueSet ?? []) {
+    const importedVs = importedValueSet(ctx, canonical);
+    if (!options.usedValueSets.includes(importedVs)) options.usedValueSets.push(importedVs);
+    const imported = gather(ctx, importedVs, options);
+    if (members === undefined) members = imported;
+    else {
+      const keep = new Set(imported.map((m) => codeKey(m.system, m.code)));
+      members = members.filter((m) => keep.has(codeKey(m.system, m.code)));
+    }
+  }
+  return members ?? [];
+}
