@@ -48,6 +48,10 @@ export interface Concept {
   extension?: Extension[];
 }
 
+/** Concept properties with standard meanings (http://hl7.org/fhir/concept-properties) that the index reads itself. */
+export type StandardProperty = 'status' | 'inactive' | 'notSelectable';
+const STANDARD_PROPERTIES: readonly StandardProperty[] = ['status', 'inactive', 'notSelectable'];
+
 const STATUS_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
 
 function propertyValue(p: CodeSystemConceptProperty): PropertyValue | undefined {
@@ -100,10 +104,8 @@ export class CodeSystemIndex {
   private readonly byCode = new Map<string, Concept>();
   private readonly byFoldedCode?: Map<string, Concept>;
   private readonly propertyCodesByUri = new Map<string, string>();
-  /** The property codes this system uses for status, inactive and notSelectable. */
-  private readonly statusCode: string;
-  private readonly inactiveCode: string;
-  private readonly notSelectableCode: string;
+  /** The property codes this system uses for the standard status, inactive and notSelectable properties (declared by uri, else the standard names). */
+  readonly standardCodes: Readonly<Record<StandardProperty, string>>;
 
   constructor(readonly resource: CodeSystem) {
     this.url = resource.url ?? '';
@@ -115,9 +117,11 @@ export class CodeSystemIndex {
       this.propertyDefinitions.set(p.code, p);
       if (p.uri) this.propertyCodesByUri.set(p.uri, p.code);
     }
-    this.statusCode = this.propertyCode('http://hl7.org/fhir/concept-properties#status', 'status');
-    this.inactiveCode = this.propertyCode('http://hl7.org/fhir/concept-properties#inactive', 'inactive');
-    this.notSelectableCode = this.propertyCode('http://hl7.org/fhir/concept-properties#notSelectable', 'notSelectable');
+    this.standardCodes = {
+      status: this.propertyCode('http://hl7.org/fhir/concept-properties#status', 'status'),
+      inactive: this.propertyCode('http://hl7.org/fhir/concept-properties#inactive', 'inactive'),
+      notSelectable: this.propertyCode('http://hl7.org/fhir/concept-properties#notSelectable', 'notSelectable'),
+    };
     const walk = (list: CodeSystemConcept[], parent: Concept | undefined): void => {
       for (const c of list) {
         const concept = this.add(c);
@@ -145,6 +149,11 @@ export class CodeSystemIndex {
   /** The property code this system uses for a standard property uri (e.g. concept-properties#status). */
   propertyCode(uri: string, fallback: string): string {
     return this.propertyCodesByUri.get(uri) ?? fallback;
+  }
+
+  /** The standard property a filter or request names, by its standard name or by this system's code for it. */
+  standardProperty(property: string): StandardProperty | undefined {
+    return STANDARD_PROPERTIES.find((name) => property === name || property === this.standardCodes[name]);
   }
 
   get(code: string): Concept | undefined {
@@ -238,9 +247,9 @@ export class CodeSystemIndex {
       const value = propertyValue(p);
       if (!value) continue;
       properties.push({ code: p.code, value });
-      if (p.code === this.statusCode) statusProperty ??= value;
-      if (p.code === this.inactiveCode && value.type === 'boolean') inactiveFlag ??= value;
-      if (p.code === this.notSelectableCode && value.value === true) notSelectable = true;
+      if (p.code === this.standardCodes.status) statusProperty ??= value;
+      if (p.code === this.standardCodes.inactive && value.type === 'boolean') inactiveFlag ??= value;
+      if (p.code === this.standardCodes.notSelectable && value.value === true) notSelectable = true;
     }
     const statusExtension = c.extension?.find((e) => e.url === STATUS_EXTENSION)?.valueCode;
     const { status, inactive, deprecated } = conceptStatus(statusProperty ? propertyValueText(statusProperty) : statusExtension, inactiveFlag?.value === true);

@@ -68,6 +68,8 @@ export class CompiledValueSet {
     readonly appliedVersionRules: ReadonlyMap<string, { name: VersionRuleName; canonical: string }>,
     /** The value sets imported along the way. */
     readonly usedValueSets: readonly ValueSet[],
+    /** The default-valueset-version pins (url|version) that decided an import. */
+    readonly appliedValueSetVersions: ReadonlySet<string>,
   ) {}
 
   get size(): number {
@@ -197,7 +199,7 @@ export function compileValueSet(registry: TerminologyRegistry, vs: ValueSet, opt
   const usedValueSets: ValueSet[] = [];
   const single = singleSystem(ctx, vs, options);
   const entries = single ? undefined : gather(ctx, vs, { ...options, usedValueSets });
-  const compiled = new CompiledValueSet(vs, entries, single, ctx.usedCodeSystems, ctx.appliedVersionRules, usedValueSets);
+  const compiled = new CompiledValueSet(vs, entries, single, ctx.usedCodeSystems, ctx.appliedVersionRules, usedValueSets, ctx.appliedValueSetVersions);
   compiledValueSets.set(key, compiled, compiled.estimatedBytes());
   return compiled;
 }

@@ -20,10 +20,12 @@ export interface ComposeContext {
   path: string[];
   /** Imported value sets already resolved in this request, by the canonical that imports them. */
   imports: Map<string, ValueSet>;
+  /** The default-valueset-version pins that decided an import (url|version), for the expansion to report. */
+  appliedValueSetVersions: Set<string>;
 }
 
 export function newComposeContext(registry: TerminologyRegistry, versionRules = noVersionRules(), valueSetVersions = new Map<string, string>()): ComposeContext {
-  return { registry, versionRules, valueSetVersions, usedCodeSystems: new Map(), appliedVersionRules: new Map(), path: [], imports: new Map() };
+  return { registry, versionRules, valueSetVersions, usedCodeSystems: new Map(), appliedVersionRules: new Map(), path: [], imports: new Map(), appliedValueSetVersions: new Set() };
 }
 
 /** Does the value set state different versions of one code system (so expansion entries must say which)? */
@@ -132,6 +134,7 @@ export function importedValueSet(ctx: ComposeContext, canonical: string): ValueS
   const parts = splitCanonical(canonical);
   const pinned = parts.version === undefined ? ctx.valueSetVersions.get(parts.url) : undefined;
   const found = resolveValueSet(ctx.registry, parts.url, parts.version ?? pinned) ?? missingImport(pinned ? `${parts.url}|${pinned}` : canonical);
+  if (pinned) ctx.appliedValueSetVersions.add(`${parts.url}|${pinned}`);
   ctx.imports.set(canonical, found);
   return found;
 }

@@ -250,6 +250,7 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   }
   // Version parameters are reported when they decided a version, not merely because they were sent.
   for (const rule of ctx.appliedVersionRules.values()) add({ name: rule.name, valueUri: rule.canonical });
+  for (const pin of compiled.appliedValueSetVersions) add({ name: 'default-valueset-version', valueUri: pin });
   for (const p of input.echo) add(p);
 
   const expansion: ValueSetExpansion = {

@@ -26,7 +26,7 @@ const HIERARCHY_PROPERTIES = new Set(['concept', 'code']);
 
 /** The text values a concept has for a property (standard pseudo-properties included). */
 function valuesOf(cs: CodeSystemIndex, concept: Concept, property: string): string[] {
-  switch (property) {
+  switch (cs.standardProperty(property) ?? property) {
     case 'code':
       return [concept.code];
     case 'display':
@@ -42,15 +42,23 @@ function valuesOf(cs: CodeSystemIndex, concept: Concept, property: string): stri
     case 'notSelectable':
       return [String(concept.notSelectable)];
     case 'status':
-      return concept.status !== undefined ? [concept.status] : cs.propertyValues(concept, property).map(propertyValueText);
+      return concept.status !== undefined ? [concept.status] : [];
     default:
       return cs.propertyValues(concept, property).map(propertyValueText);
   }
 }
 
+/** Does the concept state the property? inactive and notSelectable have a value (false) even when not stated. */
+function states(cs: CodeSystemIndex, concept: Concept, property: string): boolean {
+  const standard = cs.standardProperty(property);
+  if (standard === 'inactive' || standard === 'notSelectable') return cs.propertyValues(concept, cs.standardCodes[standard]).length > 0;
+  return valuesOf(cs, concept, property).length > 0;
+}
+
 function isKnownProperty(cs: CodeSystemIndex, property: string): boolean {
   return (
     cs.propertyDefinitions.has(property) ||
+    cs.standardProperty(property) !== undefined ||
     ['code', 'display', 'definition', 'parent', 'child', 'inactive', 'notSelectable', 'status', 'concept'].includes(property)
   );
 }
@@ -100,7 +108,7 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
     }
     case 'exists': {
       const wanted = value !== 'false';
-      return { test: (c) => (valuesOf(cs, c, f.property).length > 0) === wanted };
+      return { test: (c) => states(cs, c, f.property) === wanted };
     }
     default:
       throw filterError(cs, f);

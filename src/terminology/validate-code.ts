@@ -42,6 +42,8 @@ export interface ValidateCodeInput {
   /** Wrong displays are warnings rather than errors. */
   lenientDisplay: boolean;
   versionRules?: SystemVersionRules;
+  /** default-valueset-version: the version of each value set url imported without one. */
+  valueSetVersions?: Map<string, string>;
   /** Supplements the request asks to be used (useSupplement): each must exist. */
   useSupplements?: string[];
 }
@@ -596,7 +598,7 @@ function definitionProblem(registry: TerminologyRegistry, input: ValidateCodeInp
 }
 
 function newValidation(registry: TerminologyRegistry, input: ValidateCodeInput, valueSet: ValueSet, internal: boolean): Validation {
-  return new Validation(newComposeContext(registry, input.versionRules), input, valueSet, internal);
+  return new Validation(newComposeContext(registry, input.versionRules, input.valueSetVersions), input, valueSet, internal);
 }
 
 /** Before any code is checked, every imported value set must resolve, without cycles (as tx.fhir.org prepares a value set). */

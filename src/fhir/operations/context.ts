@@ -114,6 +114,17 @@ export function versionRulesOf(input: OperationInput): SystemVersionRules {
   return rules;
 }
 
+/** default-valueset-version: the version to use for each value set url referenced (imported) without one. */
+export function valueSetVersionsOf(input: OperationInput): Map<string, string> {
+  const pins = new Map<string, string>();
+  for (const canonical of input.strings('default-valueset-version')) {
+    const { url, version } = splitCanonical(canonical);
+    if (!version) throw badRequest(`Parameter 'default-valueset-version' must be a canonical with a version (url|version), not '${canonical}'`, 'default-valueset-version');
+    pins.set(url, version);
+  }
+  return pins;
+}
+
 /** A resource given directly as an operation parameter (valueSet, codeSystem, conceptMap), checked before use. */
 export function sentResource<T extends Resource>(input: OperationInput, name: string): T | undefined {
   const resource = input.resource<T>(name);

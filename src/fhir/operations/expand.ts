@@ -1,7 +1,7 @@
 import type { ValueSet } from 'fhir/r4';
 import { expandValueSet } from '../../terminology/expand';
 import { badRequest } from '../operation-outcome';
-import { displayLanguageOf, OperationRequest, requestRegistry, targetValueSet, versionRulesOf } from './context';
+import { displayLanguageOf, OperationRequest, requestRegistry, targetValueSet, valueSetVersionsOf, versionRulesOf } from './context';
 
 export const DEFAULT_MAX_EXPANSION = 10000;
 /** Concepts one response may return without count/offset paging. */
@@ -31,6 +31,7 @@ export function expandOperation(request: OperationRequest, maxEntries = DEFAULT_
     properties: input.strings('property'),
     displayLanguage: displayLanguageOf(request) ?? request.acceptLanguage,
     versionRules: versionRulesOf(input),
+    valueSetVersions: valueSetVersionsOf(input),
     useSupplements: input.strings('useSupplement'),
     // The engine reports the parameters it applied, version rules included.
     echo: [],

@@ -4,7 +4,7 @@ import { toOperationOutcome } from '../../terminology/issues';
 import { CodingToValidate, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
 import { badRequest } from '../operation-outcome';
 import { parameters } from '../parameters';
-import { displayLanguageOf, OperationRequest, requestRegistry, sentResource, targetValueSet, versionRulesOf } from './context';
+import { displayLanguageOf, OperationRequest, requestRegistry, sentResource, targetValueSet, valueSetVersionsOf, versionRulesOf } from './context';
 
 function render(result: ValidateCodeResult): Parameters {
   return parameters([
@@ -87,6 +87,7 @@ function common(request: OperationRequest, valueSet?: ValueSet): Omit<ValidateCo
     inferSystem: input.boolean('inferSystem') ?? false,
     lenientDisplay: input.boolean('lenient-display-validation') ?? false,
     versionRules: versionRulesOf(input),
+    valueSetVersions: valueSetVersionsOf(input),
     useSupplements: input.strings('useSupplement'),
     ...(mode === 'NO_MEMBERSHIP_CHECK' ? { abstractAllowed: true } : {}),
   };
