@@ -1,0 +1,123 @@
+import type { ValueSet } from 'fhir/r4';
+import type { CodeSystemIndex } from './code-system-index';
+import { resolveValueSet } from './compose';
+import { ConceptDisplays } from './displays';
+import { issue, TerminologyIssue } from './issues';
+import { addUnknownCode, at, CodingToValidate, Found, Validation } from './validation';
+
+/** $validate-code reports on a coding beyond membership: its display, and what is wrong with a coding outside the value set. */
+
+export function isAbsoluteUri(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(s);
+}
+
+/** Check a display given for a code that is in the value set. */
+export function checkDisplay(v: Validation, displays: ConceptDisplays, cs: CodeSystemIndex, code: string, display: string, path: string): void {
+  const languages = v.input.languages;
+  const summary = v.input.languageSummary ?? '--';
+  const system = cs.url;
+  const match = displays.has(languages, display);
+  if (match.found && match.inactiveStatus) {
+    v.add(issue('INACTIVE_DISPLAY_FOUND', [display, code, match.inactiveStatus, displays.current()], at(path, 'display')));
+    return;
+  }
+  if (match.found) return;
+  let severity: TerminologyIssue['severity'] = v.input.lenientDisplay ? 'warning' : 'error';
+  const id = match.whitespace ? 'Display_Name_WS_for__should_be_one_of__instead_of' : 'Display_Name_for__should_be_one_of__instead_of';
+  let count = displays.count(languages, true);
+  if (count === 0) {
+    severity = 'warning';
+    count = displays.count(languages, false);
+  }
+  let i: TerminologyIssue;
+  if (count === 0) {
+    const fallback = displays.preferred([]);
+    if (fallback === undefined) {
+      i = issue('NO_VALID_DISPLAY_AT_ALL', [display, system, code], at(path, 'display'));
+    } else if (displays.has(languages, display, cs.language ?? 'en').found) {
+      i = issue('NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK', [display, system, code, summary, fallback], at(path, 'display'));
+    } else {
+      i = issue('NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR', [display, system, code, summary, fallback], at(path, 'display'), v.input.lenientDisplay ? 'warning' : 'error');
+    }
+  } else {
+    i = displayIssue(severity, id, count, system, code, displays.present(languages, true), display, summary, path);
+  }
+  v.message(i.text);
+  v.add(i);
+}
+
+export function displayIssue(
+  severity: TerminologyIssue['severity'],
+  id: 'Display_Name_WS_for__should_be_one_of__instead_of' | 'Display_Name_for__should_be_one_of__instead_of',
+  count: number,
+  system: string,
+  code: string,
+  choices: string,
+  display: string,
+  summary: string,
+  path: string,
+): TerminologyIssue {
+  return issue(count === 1 ? `${id}_one` : `${id}_other`, [count, system, code, choices, display, summary], at(path, 'display'), severity);
+}
+
+/** A coding that is not in the value set is still looked up in its code system, to say what is wrong with it. */
+export function reportOutside(v: Validation, coding: CodingToValidate, system: string, index: number, path: string, found: Found, reported: Set<string>): void {
+  const input = v.input;
+  if (!isAbsoluteUri(system)) {
+    const where = input.form === 'coding' ? 'Coding.system' : input.form === 'codeableConcept' ? `CodeableConcept.coding[${index}].system` : 'system';
+    const i = issue('Terminology_TX_System_Relative', [], where);
+    v.messages.push(i.text);
+    v.add(i);
+  }
+  const version = coding.version ?? impliedVersion(v.valueSet, system);
+  const cs = v.findCodeSystem(system, version);
+  if (!cs) {
+    if (resolveValueSet(v.registry, system)) {
+      const i = issue('Terminology_TX_System_ValueSet2', [system], at(path, 'system'));
+      v.message(i.text);
+      v.add(i);
+      return;
+    }
+    const exists = !!v.findCodeSystem(system, undefined);
+    v.unknownCodeSystem(path, system, !exists || version ? version : undefined);
+    return;
+  }
+  found.cs = cs;
+  const code = coding.code ?? '';
+  const concept = cs.get(code);
+  if (!concept) {
+    const key = `${system}|${cs.version ?? ''}#${code}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    if (cs.content === 'complete') {
+      addUnknownCode(v, cs, code, path, true, true);
+    } else {
+      v.add(issue('UNKNOWN_CODE_IN_FRAGMENT', [code, system, cs.version ?? ''], at(path, 'code')), true);
+    }
+    return;
+  }
+  found.displays = ConceptDisplays.of(cs, concept);
+  if (!input.membershipOnly) v.noteInactive(path, code, concept);
+  if (coding.display && !found.displays.isEmpty) {
+    const languages = input.languages;
+    const match = found.displays.has(languages, coding.display);
+    if (!match.found) {
+      const id = match.whitespace ? 'Display_Name_WS_for__should_be_one_of__instead_of' : 'Display_Name_for__should_be_one_of__instead_of';
+      const count = found.displays.count(languages, true);
+      const severity = input.lenientDisplay ? 'warning' : 'error';
+      const i =
+        count === 0
+          ? issue('NO_VALID_DISPLAY_AT_ALL', [coding.display, system, code], at(path, 'display'))
+          : displayIssue(severity, id, count, system, code, found.displays.present(languages, true), coding.display, input.languageSummary ?? '--', path);
+      v.message(i.text);
+      v.add(i);
+    }
+  }
+}
+
+/** The version a value set pins for a system, when the coding names none. */
+function impliedVersion(vs: ValueSet, system: string): string | undefined {
+  const versions = (vs.compose?.include ?? []).filter((i) => i.system === system && i.version).map((i) => i.version as string);
+  return versions.sort().pop();
+}
+
