@@ -6,6 +6,7 @@ import { ConceptDisplays, DisplayDesignation } from './displays';
 import { includeSelects, listedEntry } from './membership';
 import { issue } from './issues';
 import { addUnknownCode, at, Found, Validation, Verdict, vsLabel } from './validation';
+import { versionMatches } from './versions';
 
 /** Checking a coding against a value set, include by include, reporting what each include finds. */
 
@@ -87,7 +88,12 @@ export function checkValueSet(v: Validation, vs: ValueSet, path: string, system:
   try {
     if (!vs.compose) return checkExpansion(v, vs, path, system, version, code, found);
     let result: Verdict = false;
+    const skip = includesForOtherVersions(vs, system, version);
     for (const include of vs.compose.include) {
+      if (skip.has(include)) {
+        result = false;
+        continue;
+      }
       if (!include.system) {
         result = true;
       } else if (include.system === system) {
@@ -126,6 +132,18 @@ export function checkValueSet(v: Validation, vs: ValueSet, path: string, system:
   } finally {
     leave();
   }
+}
+
+/**
+ * A value set that includes several versions of a system answers a coding that names a version
+ * from the includes of that version: the includes stating another version are not asked (they
+ * would report a version mismatch for a code that another include holds).
+ */
+function includesForOtherVersions(vs: ValueSet, system: string, version: string | undefined): Set<ValueSetComposeInclude> {
+  const stated = (vs.compose?.include ?? []).filter((i) => i.system === system && i.version);
+  if (!version || stated.length < 2) return new Set();
+  const fits = (i: ValueSetComposeInclude): boolean => i.version === version || versionMatches(i.version as string, version);
+  return stated.some(fits) ? new Set(stated.filter((i) => !fits(i))) : new Set();
 }
 
 /** Plain membership, without reports (for excludes and inferSystem): asked of the compiled value set. */
