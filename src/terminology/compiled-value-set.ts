@@ -42,7 +42,7 @@ export interface CompileOptions {
 }
 
 /** One include of one code system, whole or by property filters: members read from the index. */
-interface SingleSystem {
+export interface SingleSystem {
   system: string;
   cs: CodeSystemIndex;
   concepts: readonly Concept[];
@@ -55,7 +55,7 @@ const memberKey = (m: Member): string => `${m.system}\u0000${m.version ?? ''}\u0
 
 export class CompiledValueSet {
   private byCode?: Map<string, Member[]>;
-  private conceptSets?: Map<CodeSystemIndex, Set<Concept>>;
+  private conceptSets?: Map<CodeSystemIndex, Map<Concept, number>>;
 
   constructor(
     readonly valueSet: ValueSet,
@@ -108,7 +108,7 @@ export class CompiledValueSet {
     if (this.single) {
       const { cs } = this.single;
       const concept = system === this.single.system ? cs.get(code) : undefined;
-      if (!concept || !this.conceptSet(cs)?.has(concept)) return [];
+      if (!concept || !(this.single.concepts === cs.concepts || this.memberConcepts(cs)?.has(concept))) return [];
       const member = singleMember(this.single, concept);
       return fits(member) ? [member] : [];
     }
@@ -126,20 +126,25 @@ export class CompiledValueSet {
   }
 
   /**
-   * The member concepts of one code system version, for intersecting with other indexes (the
-   * text index): undefined when the value set draws nothing from it; the whole code system when
-   * `filtered` is false.
+   * The member concepts of one code system version, each with its position in expansion order:
+   * for intersecting with other indexes (the text index) and putting what they return back in
+   * order. Undefined when the value set draws nothing from that version.
    */
-  conceptSet(cs: CodeSystemIndex): ReadonlySet<Concept> | undefined {
+  memberConcepts(cs: CodeSystemIndex): ReadonlyMap<Concept, number> | undefined {
     this.conceptSets ??= new Map();
-    let set = this.conceptSets.get(cs);
-    if (!set) {
-      if (this.single) set = this.single.cs === cs ? new Set(this.single.concepts) : undefined;
-      else for (const m of this.entries ?? []) if (m.cs === cs && m.concept) (set ??= new Set()).add(m.concept);
-      if (!set) return undefined;
-      this.conceptSets.set(cs, set);
+    let positions = this.conceptSets.get(cs);
+    if (!positions) {
+      const found = new Map<Concept, number>();
+      if (this.single) {
+        if (this.single.cs === cs) this.single.concepts.forEach((c, i) => found.has(c) || found.set(c, i));
+      } else {
+        (this.entries ?? []).forEach((m, i) => m.cs === cs && m.concept && !found.has(m.concept) && found.set(m.concept, i));
+      }
+      if (!found.size) return undefined;
+      positions = found;
+      this.conceptSets.set(cs, positions);
     }
-    return set;
+    return positions;
   }
 
   /** A rough size in bytes, for the cache bound. */

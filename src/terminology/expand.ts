@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CodeSystem, Extension, ValueSet, ValueSetExpansion, ValueSetExpansionParameter } from 'fhir/r4';
+import type { Concept } from './code-system-index';
 import { compileValueSet, CompiledValueSet, Member } from './compiled-value-set';
 import { canonicalOf, statesSeveralVersions } from './compose';
 import { candidatesFor, hierarchyPossible, isPolyHierarchy, nest, PropertyDeclarations, RenderContext, toContains } from './expansion-contains';
@@ -150,6 +151,16 @@ function withContained(registry: TerminologyRegistry, vs: ValueSet): Terminology
  * (the page, or every member when not paged), so a type-ahead page works over a full ICD-10-CM.
  * Other value sets are bounded by maxEntries as a whole, then filtered and paged.
  */
+/** The members whose words start with the stems, through the code system's word index, in expansion order. */
+function wordMatches(compiled: CompiledValueSet, single: NonNullable<CompiledValueSet['single']>, stems: string[]): Concept[] {
+  const matched = conceptsMatching(single.cs, stems);
+  if (single.concepts === single.cs.concepts) return matched;
+  const positions = compiled.memberConcepts(single.cs);
+  if (!positions) return [];
+  const inSet = matched.filter((c) => positions.has(c));
+  return inSet.sort((a, b) => (positions.get(a) as number) - (positions.get(b) as number));
+}
+
 function selectMembers(compiled: CompiledValueSet, input: ExpandInput, matches: ((texts: string[]) => boolean) | undefined, offset: number): { total: number; page: Member[] } {
   const vs = input.valueSet;
   const end = input.count !== undefined ? offset + input.count : undefined;
@@ -157,9 +168,8 @@ function selectMembers(compiled: CompiledValueSet, input: ExpandInput, matches: 
   if (single) {
     const { cs } = single;
     const stems = matches && input.filter ? filterStems(input.filter) : [];
-    const byWords = stems.length > 0 && !single.filtered;
-    const members = byWords && single.concepts !== cs.concepts ? compiled.conceptSet(cs) : undefined;
-    const concepts = byWords ? conceptsMatching(cs, stems).filter((c) => !members || members.has(c)) : single.concepts;
+    const byWords = stems.length > 0;
+    const concepts = byWords ? wordMatches(compiled, single, stems) : single.concepts;
     const page: Member[] = [];
     let total = 0;
     for (const concept of concepts) {
