@@ -39,6 +39,8 @@ export interface CompileOptions {
   activeOnly?: boolean;
   /** Most members a value set may gather; one drawn from a single code system is paged instead. */
   maxEntries: number;
+  /** Imported value sets the request has already resolved (from the same registry), so none is resolved twice. */
+  imports?: Map<string, ValueSet>;
 }
 
 /** One include of one code system, whole or by property filters: members read from the index. */
@@ -201,6 +203,7 @@ export function compileValueSet(registry: TerminologyRegistry, vs: ValueSet, opt
   const cached = compiledValueSets.get(key);
   if (cached) return cached;
   const ctx = newComposeContext(registry, options.versionRules ?? noVersionRules(), options.valueSetVersions);
+  if (options.imports) ctx.imports = options.imports;
   const usedValueSets: ValueSet[] = [];
   const single = singleSystem(ctx, vs, options);
   const entries = single ? undefined : gather(ctx, vs, { ...options, usedValueSets });

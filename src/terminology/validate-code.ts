@@ -76,8 +76,8 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
   const internal = input.target.kind === 'code-system';
   const valueSet = input.target.kind === 'value-set' ? input.target.valueSet : codeSystemValueSet(registry, input);
   requireSupplements(registry, [...requiredSupplements(valueSet), ...(input.useSupplements ?? [])]);
-  prepare(newValidation(registry, input, valueSet, internal), valueSet);
   const v = newValidation(registry, input, valueSet, internal);
+  prepare(v, valueSet);
   v.checkStatus(valueSet);
   const form = input.form;
   const reported = new Set<string>();

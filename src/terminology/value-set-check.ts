@@ -1,7 +1,7 @@
 import type { ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { compileValueSet } from './compiled-value-set';
-import { canonicalOf, importedValueSet as importedFromRegistry, resolveValueSet } from './compose';
+import { canonicalOf, importedValueSet as importedFromRegistry } from './compose';
 import { ConceptDisplays, DisplayDesignation } from './displays';
 import { includeSelects, listedEntry } from './membership';
 import { issue } from './issues';
@@ -149,7 +149,7 @@ function includesForOtherVersions(vs: ValueSet, system: string, version: string 
 /** Plain membership, without reports (for excludes and inferSystem): asked of the compiled value set. */
 export function membershipOf(v: Validation, vs: ValueSet, system: string, code: string): boolean {
   try {
-    const compiled = compileValueSet(v.registry, vs, { versionRules: v.ctx.versionRules, valueSetVersions: v.ctx.valueSetVersions, maxEntries: MEMBERSHIP_LIMIT });
+    const compiled = compileValueSet(v.registry, vs, { versionRules: v.ctx.versionRules, valueSetVersions: v.ctx.valueSetVersions, maxEntries: MEMBERSHIP_LIMIT, imports: v.ctx.imports });
     return compiled.find(system, code) !== undefined;
   } catch {
     return false;
@@ -208,8 +208,7 @@ export function inferSystem(v: Validation, code: string): { system?: string; can
     for (const include of vs.compose?.include ?? []) {
       if (include.system) systems.add(include.system);
       if (depth < 8) for (const c of include.valueSet ?? []) {
-        const imported = resolveValueSet(v.registry, c);
-        if (imported) walk(imported, depth + 1);
+        walk(importedValueSet(v, c, vs), depth + 1);
       }
     }
     for (const c of vs.expansion?.contains ?? []) if (c.system) systems.add(c.system);
