@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { CodeSystem, Extension, ValueSet, ValueSetExpansion, ValueSetExpansionParameter } from 'fhir/r4';
+import type { Extension, ValueSet, ValueSetExpansion, ValueSetExpansionParameter } from 'fhir/r4';
 import type { Concept } from './code-system-index';
 import { compileValueSet, CompiledValueSet, Member } from './compiled-value-set';
 import { canonicalOf, statesSeveralVersions } from './compose';
 import { candidatesFor, hierarchyPossible, isPolyHierarchy, nest, PropertyDeclarations, RenderContext, toContains } from './expansion-contains';
+import { declaredParameters } from './declared-parameters';
 import { issue, TerminologyError } from './issues';
 import { parseLanguages, refusedLanguages } from './languages';
 import type { TerminologyRegistry } from './registry';
+import { resourceStatusNote } from './resource-status';
 import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
 import type { SystemVersionRules } from './system-versions';
 import { conceptsMatching, conceptTexts, filterStems, textFilter } from './text-filter';
@@ -42,7 +44,6 @@ export interface ExpandInput {
 }
 
 const EXT = 'http://hl7.org/fhir/StructureDefinition/';
-const EXPANSION_PARAMETER = `${EXT}valueset-expansion-parameter`;
 const DEFINITION_ONLY = ['purpose', 'compose', 'description', 'contact', 'copyright', 'publisher', 'extension', 'text', 'contained'] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -50,13 +51,7 @@ const DEFINITION_ONLY = ['purpose', 'compose', 'description', 'contact', 'copyri
 
 function withDeclaredParameters(input: ExpandInput): ExpandInput {
   const merged: ExpandInput = { ...input };
-  for (const ext of input.valueSet.compose?.extension ?? []) {
-    if (ext.url !== EXPANSION_PARAMETER) continue;
-    const name = ext.extension?.find((e) => e.url === 'name')?.valueCode;
-    const value = ext.extension?.find((e) => e.url === 'value');
-    if (!name || !value) continue;
-    const text = value.valueCode ?? value.valueString;
-    const flag = value.valueBoolean;
+  for (const { name, text, flag } of declaredParameters(input.valueSet)) {
     switch (name) {
       case 'displayLanguage':
         merged.displayLanguage ??= text;
@@ -93,44 +88,6 @@ function languageEcho(raw: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Status of the resources an expansion draws on.
-
-const STANDARDS_STATUS = `${EXT}structuredefinition-standards-status`;
-
-interface CanonicalStatus {
-  canonical: string;
-  status?: string;
-  standardsStatus?: string;
-  experimental?: boolean;
-}
-
-function statusOf(r: ValueSet | CodeSystem): CanonicalStatus {
-  return {
-    canonical: canonicalOf(r),
-    status: r.status,
-    standardsStatus: r.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode,
-    experimental: r.experimental,
-  };
-}
-
-/** warning-* parameters for resources whose status the value set itself does not share. */
-function statusWarning(used: CanonicalStatus, source: CanonicalStatus): ValueSetExpansionParameter | undefined {
-  if (used.standardsStatus === 'deprecated') return source.standardsStatus !== 'deprecated' ? { name: 'warning-deprecated', valueUri: used.canonical } : undefined;
-  if (used.standardsStatus === 'withdrawn') return source.standardsStatus !== 'withdrawn' ? { name: 'warning-withdrawn', valueUri: used.canonical } : undefined;
-  if (used.status === 'retired') return source.status !== 'retired' ? { name: 'warning-retired', valueUri: used.canonical } : undefined;
-  if (used.experimental) return !source.experimental ? { name: 'warning-experimental', valueUri: used.canonical } : undefined;
-  if (used.status === 'draft' || used.standardsStatus === 'draft') {
-    return source.status !== 'draft' && source.standardsStatus !== 'draft' ? { name: 'warning-draft', valueUri: used.canonical } : undefined;
-  }
-  return undefined;
-}
-
-/** A value set that is itself deprecated, withdrawn or retired is reported as such to whoever expands it. */
-function ownStatusWarning(vs: CanonicalStatus): ValueSetExpansionParameter | undefined {
-  if (vs.standardsStatus === 'deprecated') return { name: 'warning-deprecated', valueUri: vs.canonical };
-  if (vs.standardsStatus === 'withdrawn') return { name: 'warning-withdrawn', valueUri: vs.canonical };
-  if (vs.status === 'retired') return { name: 'warning-retired', valueUri: vs.canonical };
-  return undefined;
-}
 
 /** Contained value sets, resolvable as `#id` by the value set that contains them. */
 function withContained(registry: TerminologyRegistry, vs: ValueSet): TerminologyRegistry {
@@ -240,16 +197,9 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   }
   if (input.offset !== undefined) add({ name: 'offset', valueInteger: input.offset });
   if (input.count !== undefined) add({ name: 'count', valueInteger: input.count });
-  const source = statusOf(vs);
-  const own = ownStatusWarning(source);
-  if (own) add(own);
-  for (const cs of ctx.usedCodeSystems.values()) {
-    const warning = statusWarning(statusOf(cs.resource), source);
-    if (warning) add(warning);
-  }
-  for (const used of usedValueSets) {
-    const warning = statusWarning(statusOf(used), source);
-    if (warning) add(warning);
+  for (const used of [vs, ...[...ctx.usedCodeSystems.values()].map((cs) => cs.resource), ...usedValueSets]) {
+    const note = resourceStatusNote(used, vs);
+    if (note) add({ name: `warning-${note}`, valueUri: canonicalOf(used) });
   }
   for (const cs of ctx.usedCodeSystems.values()) add({ name: 'used-codesystem', valueUri: canonicalOf(cs) });
   for (const used of usedValueSets) if (used.url && !used.url.startsWith('#')) add({ name: 'used-valueset', valueUri: canonicalOf(used) });

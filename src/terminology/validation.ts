@@ -6,12 +6,19 @@ import { ConceptDisplays } from './displays';
 import type { LanguagePreference } from './languages';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
+import { resourceStatusNote, type ResourceStatusNote } from './resource-status';
 import { presentVersionList } from './versions';
 import { resolveCodingVersion, ruleVersion, versionCheckIssue } from './system-versions';
 
 /** The input, result and shared state of one $validate-code (issues, messages, the code systems and findings met). */
 
-const STANDARDS_STATUS = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
+const STATUS_MESSAGES: Record<ResourceStatusNote, MessageId> = {
+  deprecated: 'MSG_DEPRECATED',
+  withdrawn: 'MSG_WITHDRAWN',
+  retired: 'MSG_RETIRED',
+  experimental: 'MSG_EXPERIMENTAL',
+  draft: 'MSG_DRAFT',
+};
 
 /** One coding to check, as the request gave it. */
 export interface CodingToValidate {
@@ -185,21 +192,10 @@ export class Validation {
     }
   }
 
-  /**
-   * Say when the answer relies on a code system or value set that is deprecated, withdrawn or
-   * retired, or (unlike the value set asked about) experimental or draft.
-   */
+  /** Say when the answer relies on a code system or value set whose status calls for it (resource-status.ts). */
   checkStatus(resource: CodeSystem | ValueSet): void {
-    const source = this.valueSet;
-    const standards = resource.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
-    const sourceDraft = source.status === 'draft' || source.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode === 'draft';
-    let id: MessageId | undefined;
-    if (standards === 'deprecated') id = 'MSG_DEPRECATED';
-    else if (standards === 'withdrawn') id = 'MSG_WITHDRAWN';
-    else if (resource.status === 'retired') id = 'MSG_RETIRED';
-    else if (resource.experimental && !source.experimental) id = 'MSG_EXPERIMENTAL';
-    else if ((resource.status === 'draft' || standards === 'draft') && !sourceDraft) id = 'MSG_DRAFT';
-    if (id) this.add(issue(id, [resource.resourceType, canonicalOf(resource)]), true);
+    const note = resourceStatusNote(resource, this.valueSet);
+    if (note) this.add(issue(STATUS_MESSAGES[note], [resource.resourceType, canonicalOf(resource)]), true);
   }
 
   enter(vs: ValueSet): () => void {

@@ -1,4 +1,5 @@
 import type { CodeSystem, Parameters, ValueSet } from 'fhir/r4';
+import { declaredParameters } from '../../terminology/declared-parameters';
 import { parseLanguages } from '../../terminology/languages';
 import { toOperationOutcome } from '../../terminology/issues';
 import { CodingToValidate, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
@@ -51,28 +52,10 @@ function codingsOf(request: OperationRequest, systemParam: string, versionParam:
  */
 function languagesFor(request: OperationRequest, valueSet?: ValueSet): Pick<ValidateCodeInput, 'languages' | 'languageSummary'> {
   const displayLanguage = displayLanguageOf(request);
-  const source = (displayLanguage || expansionParameter(valueSet, 'displayLanguage') || request.acceptLanguage || valueSet?.language)?.trim();
+  const source = (displayLanguage || declaredParameters(valueSet).find((p) => p.name === 'displayLanguage' && p.text)?.text || request.acceptLanguage || valueSet?.language)?.trim();
   const languages = parseLanguages(source);
   if (!source || !languages.length) return { languages: [] };
   return { languages, languageSummary: source };
-}
-
-const EXPANSION_PARAMETER = new Set([
-  'http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter',
-  'http://hl7.org/fhir/tools/StructureDefinition/valueset-expansion-parameter',
-]);
-
-/** A parameter the value set sets for its own use (compose extension valueset-expansion-parameter). */
-function expansionParameter(valueSet: ValueSet | undefined, name: string): string | undefined {
-  for (const ext of valueSet?.compose?.extension ?? []) {
-    if (!EXPANSION_PARAMETER.has(ext.url)) continue;
-    const parts = ext.extension ?? [];
-    if (parts.find((p) => p.url === 'name')?.valueCode !== name) continue;
-    const value = parts.find((p) => p.url === 'value');
-    const text = value?.valueCode ?? value?.valueString;
-    if (text) return text;
-  }
-  return undefined;
 }
 
 function common(request: OperationRequest, valueSet?: ValueSet): Omit<ValidateCodeInput, 'target' | 'form' | 'codings'> {
