@@ -1,4 +1,5 @@
 import type { Coding, ConceptMap, ConceptMapGroup } from 'fhir/r4';
+import type { CompiledValueSet } from './compiled-value-set';
 import { canonicalOf } from './compose';
 import { splitCanonical } from './versions';
 
@@ -12,6 +13,8 @@ export interface TranslateInput {
   targetSystem?: string;
   /** Read the maps backwards: the codings are target concepts, the answers their sources. */
   reverse: boolean;
+  /** The value set the answers must belong to (the compiled value set the request names as the translation's target). */
+  answersFrom?: CompiledValueSet;
 }
 
 export interface TranslateMatch {
@@ -91,6 +94,7 @@ export function translate(input: TranslateInput): TranslateResult {
               originMap,
             };
             const answer = input.reverse ? source : mapped;
+            if (answer?.code && answer.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code, answer.version)) continue;
             if (answer?.code) match.concept = answer;
             if (target.comment) match.comment = target.comment;
             matches.push(match);

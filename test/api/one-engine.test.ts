@@ -1,4 +1,4 @@
-import type { CodeSystem, Parameters, ParametersParameter, ValueSet } from 'fhir/r4';
+import type { CodeSystem, ConceptMap, Parameters, ParametersParameter, ValueSet } from 'fhir/r4';
 import request from 'supertest';
 import { testApp } from './test-app';
 
@@ -140,5 +140,28 @@ describe('a malformed displayLanguage', () => {
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toContain("Invalid displayLanguage: 'not a language!'");
     }
+  });
+});
+
+describe('$translate into a value set', () => {
+  const from: CodeSystem = { resourceType: 'CodeSystem', url: 'http://example.org/probe/from', status: 'active', content: 'complete', concept: [{ code: 'a1' }] };
+  const to: CodeSystem = { resourceType: 'CodeSystem', url: 'http://example.org/probe/to', status: 'active', content: 'complete', caseSensitive: false, concept: [{ code: 'b1' }, { code: 'b2' }] };
+  const target: ValueSet = { resourceType: 'ValueSet', url: 'http://example.org/probe/to-b1', status: 'active', compose: { include: [{ system: to.url, concept: [{ code: 'B1' }] }] } };
+  const map: ConceptMap = {
+    resourceType: 'ConceptMap',
+    url: 'http://example.org/probe/map',
+    status: 'active',
+    targetCanonical: target.url,
+    group: [{ source: from.url, target: to.url, element: [{ code: 'a1', target: [{ code: 'b1', equivalence: 'equivalent' }, { code: 'b2', equivalence: 'wider' }] }] }],
+  };
+  const resources = [from, to, target, map].map((resource) => ({ name: 'tx-resource', resource }));
+  const translated = async (extra: ParametersParameter[]): Promise<string[]> => {
+    const res = await post('ConceptMap/$translate', [...resources, { name: 'url', valueUri: map.url }, { name: 'system', valueUri: from.url }, { name: 'code', valueCode: 'a1' }, ...extra]).expect(200);
+    return (res.body as Parameters).parameter?.filter((p) => p.name === 'match').map((p) => p.part?.find((q) => q.name === 'concept')?.valueCoding?.code ?? '') ?? [];
+  };
+
+  it('answers only with members of the target value set, by the same membership as $validate-code', async () => {
+    expect(await translated([])).toEqual(['b1', 'b2']);
+    expect(await translated([{ name: 'target', valueUri: target.url }])).toEqual(['b1']);
   });
 });

@@ -1,4 +1,8 @@
 import type { Coding, ConceptMap, OperationDefinitionParameter, Parameters, ParametersParameter } from 'fhir/r4';
+import { compileValueSet, type CompiledValueSet } from '../../terminology/compiled-value-set';
+import { resolveValueSet } from '../../terminology/compose';
+import { TerminologyError } from '../../terminology/issues';
+import type { TerminologyRegistry } from '../../terminology/registry';
 import { candidateMaps, translate, TranslateMatch, TranslateResult } from '../../terminology/translate';
 import { badRequest, notFound } from '../operation-outcome';
 import type { OperationInput } from '../parameters';
@@ -141,6 +145,24 @@ function render(result: TranslateResult, question: Question): Parameters {
 }
 
 /**
+ * The value set the answers must belong to, when the request names one the server knows: the
+ * target scope (or, read backwards, the source scope). Asked through the compiled value set, as
+ * $expand and $validate-code ask it.
+ */
+function answerValueSet(registry: TerminologyRegistry, question: Question): CompiledValueSet | undefined {
+  const scope = question.reverse ? question.sourceScope : question.targetScope;
+  const valueSet = scope ? resolveValueSet(registry, scope) : undefined;
+  if (!valueSet) return undefined;
+  try {
+    return compileValueSet(registry, valueSet, { maxEntries: Number.MAX_SAFE_INTEGER });
+  } catch (e) {
+    // A scope whose members cannot be known (a code system this server lacks) still selects maps.
+    if (e instanceof TerminologyError) return undefined;
+    throw e;
+  }
+}
+
+/**
  * ConceptMap/$translate, forward or reverse, with one map (conceptMap, url, or the instance in
  * the path) or with every map whose declared source and target value sets fit the request.
  * Each match names the map it comes from (url|version): as R4's match.source when asked with R4
@@ -165,6 +187,6 @@ export function translateOperation(request: OperationRequest): Parameters {
     const known = registry.all('ConceptMap').filter((cm) => !sentMaps.includes(cm));
     maps = candidateMaps([...sentMaps, ...known], { source: question.sourceScope, target: question.targetScope });
   }
-  const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: question.reverse });
+  const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: question.reverse, answersFrom: answerValueSet(registry, question) });
   return render(result, question);
 }
