@@ -7,7 +7,7 @@ import type {
   Coding,
   Extension,
 } from 'fhir/r4';
-import { conceptStatus } from './concept-status';
+import { conceptStatus, STANDARDS_STATUS } from './concept-status';
 
 /** A concept property value, typed as the CodeSystem declares it. */
 export type PropertyValue =
@@ -52,7 +52,6 @@ export interface Concept {
 export type StandardProperty = 'status' | 'inactive' | 'notSelectable';
 const STANDARD_PROPERTIES: readonly StandardProperty[] = ['status', 'inactive', 'notSelectable'];
 
-const STATUS_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
 
 function propertyValue(p: CodeSystemConceptProperty): PropertyValue | undefined {
   if (p.valueCode !== undefined) return { type: 'code', value: p.valueCode };
@@ -251,7 +250,7 @@ export class CodeSystemIndex {
       if (p.code === this.standardCodes.inactive && value.type === 'boolean') inactiveFlag ??= value;
       if (p.code === this.standardCodes.notSelectable && value.value === true) notSelectable = true;
     }
-    const statusExtension = c.extension?.find((e) => e.url === STATUS_EXTENSION)?.valueCode;
+    const statusExtension = c.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
     const { status, inactive, deprecated } = conceptStatus(statusProperty ? propertyValueText(statusProperty) : statusExtension, inactiveFlag?.value === true);
     const concept: Concept = {
       code: c.code,

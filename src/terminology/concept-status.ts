@@ -10,6 +10,9 @@
  * - A deprecated concept is still active (deprecated means "to be retired": still valid, with a
  *   warning), unless its inactive flag says it is inactive too.
  */
+/** The standards-status extension: a concept's, a designation's or a resource's status where no property states it. */
+export const STANDARDS_STATUS = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
+
 export interface ConceptStatus {
   status?: string;
   inactive: boolean;

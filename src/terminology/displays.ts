@@ -1,6 +1,7 @@
 import type { Coding } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { LanguagePreference, MatchDepth, tagMatches } from './languages';
+import { STANDARDS_STATUS } from './concept-status';
 
 /** Display selection and display checking by language (languages.ts parses and matches the languages). */
 
@@ -14,7 +15,6 @@ export interface DisplayDesignation {
   inactiveStatus?: string;
 }
 
-const STANDARDS_STATUS = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
 const INACTIVE_DESIGNATION = new Set(['withdrawn', 'deprecated', 'retired']);
 
 const DISPLAY_USES = new Set(['display', 'preferredForLanguage', '900000000000548007', '900000000000013009', '900000000000003001']);

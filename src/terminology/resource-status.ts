@@ -1,4 +1,5 @@
 import type { CodeSystem, ValueSet } from 'fhir/r4';
+import { STANDARDS_STATUS } from './concept-status';
 
 /**
  * When an answer relies on a code system or value set whose status calls for a warning: the one
@@ -6,7 +7,6 @@ import type { CodeSystem, ValueSet } from 'fhir/r4';
  */
 export type ResourceStatusNote = 'deprecated' | 'withdrawn' | 'retired' | 'experimental' | 'draft';
 
-const STANDARDS_STATUS = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
 
 const standardsStatus = (r: CodeSystem | ValueSet): string | undefined => r.extension?.find((e) => e.url === STANDARDS_STATUS)?.valueCode;
 

@@ -7,6 +7,7 @@ import { includeSelects, listedEntry } from './membership';
 import { issue } from './issues';
 import { addUnknownCode, at, Found, Validation, Verdict, vsLabel } from './validation';
 import { versionMatches } from './versions';
+import { STANDARDS_STATUS } from './concept-status';
 
 /** Checking a coding against a value set, include by include, reporting what each include finds. */
 
@@ -20,7 +21,6 @@ function includeDesignations(cs: CodeSystemIndex, include: ValueSetComposeInclud
   return out;
 }
 
-const STANDARDS_STATUS = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status';
 const VALUESET_DEPRECATED = 'http://hl7.org/fhir/StructureDefinition/valueset-deprecated';
 
 /** Does the include (one compose.include or exclude) hold the code? Reports what it finds about the code on the way. */
