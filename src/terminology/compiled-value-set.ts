@@ -149,6 +149,17 @@ export class CompiledValueSet {
     return positions;
   }
 
+  /** Do the members come from more than one version of some code system (so each must say which)? */
+  get spansVersions(): boolean {
+    if (this.single) return false;
+    const seen = new Map<string, string | undefined>();
+    for (const m of this.entries ?? []) {
+      if (seen.has(m.system) && seen.get(m.system) !== m.version) return true;
+      seen.set(m.system, m.version);
+    }
+    return false;
+  }
+
   /** A rough size in bytes, for the cache bound. */
   estimatedBytes(): number {
     const members = this.entries ? this.entries.length * 160 : this.single?.filtered ? this.single.concepts.length * 8 : 0;

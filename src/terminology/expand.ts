@@ -179,7 +179,7 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
     wildcardRefused: refusedLanguages(input.displayLanguage).includes('*'),
     vsLanguage: vs.language,
     properties: new PropertyDeclarations(),
-    showVersions: statesSeveralVersions(vs),
+    showVersions: statesSeveralVersions(vs) || compiled.spansVersions,
   };
   const contains = hierarchical ? nest(page, (e) => toContains(e, render)) : page.map((e) => toContains(e, render));
 

@@ -54,6 +54,15 @@ describe('a value set spanning several versions of one code system', () => {
     expect(e.expansion?.contains?.map((c) => `${c.code}@${c.version}`)).toEqual(['square@1.0.0', 'square@2.0.0', 'ellipse@2.0.0']);
   });
 
+  it('says the version on each entry when imported value sets bring different versions', () => {
+    const v1 = vs([{ system: SYSTEM, version: '1.0.0', concept: [{ code: 'circle' }] }], undefined, 'http://example.org/vs/v1');
+    const v2 = vs([{ system: SYSTEM, version: '2.0.0', concept: [{ code: 'ellipse' }] }], undefined, 'http://example.org/vs/v2');
+    const reg = new TerminologyRegistry([v1, v2], registry);
+    const e = expand(vs([{ valueSet: [v1.url as string] }, { valueSet: [v2.url as string] }]), {}, reg);
+    expect(e.expansion?.contains?.map((c) => `${c.code}@${c.version}`)).toEqual(['circle@1.0.0', 'ellipse@2.0.0']);
+    expect(used(e, 'used-codesystem')).toEqual([`${SYSTEM}|1.0.0`, `${SYSTEM}|2.0.0`]);
+  });
+
   it('resolves an unversioned include to the latest version loaded', () => {
     expect(members(vs([{ system: SYSTEM, concept: [{ code: 'ellipse' }] }]))).toEqual(['ellipse@2.0.0']);
   });
