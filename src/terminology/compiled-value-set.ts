@@ -2,9 +2,9 @@ import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeConcept } 
 import { BoundedCache } from './bounded-cache';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { canonicalOf, codeSystemForInclude, ComposeContext, ensureUsable, enterValueSet, importedValueSet, newComposeContext, unknownSystemError } from './compose';
-import { applyFilters } from './filters';
+import { applyFilters, type CompiledFilter } from './filters';
 import { issue, TerminologyError } from './issues';
-import { includeFilters } from './membership';
+import { includeFilters, includeSelects } from './membership';
 import { contentHash, type TerminologyRegistry } from './registry';
 import { noVersionRules, type SystemVersionRules, type VersionRuleName } from './system-versions';
 import { versionMatches } from './versions';
@@ -273,21 +273,40 @@ function gather(ctx: ComposeContext, vs: ValueSet, options: Gathering): Member[]
       }
     }
     for (const exclude of vs.compose.exclude ?? []) {
-      const everyVersion = exclude.system !== undefined && !exclude.version;
-      const removed = new Map<string, Set<string | undefined>>();
-      for (const r of includeMembers(ctx, exclude, { ...options, maxEntries: Number.MAX_SAFE_INTEGER })) {
-        const key = codeKey(r.system, r.code);
-        removed.set(key, (removed.get(key) ?? new Set()).add(everyVersion ? undefined : r.version));
-      }
-      for (const [key, m] of members) {
-        const versions = removed.get(codeKey(m.system, m.code));
-        if (versions && (versions.has(undefined) || m.version === undefined || versions.has(m.version))) members.delete(key);
-      }
+      if (exclude.system && !exclude.version && !exclude.valueSet?.length) excludeEveryVersion(ctx, exclude.system, exclude, members);
+      else excludeMembers(ctx, exclude, options, members);
     }
     const all = [...members.values()];
     return leavesOutInactive(vs, options) ? all.filter((m) => !m.concept?.inactive) : all;
   } finally {
     leave();
+  }
+}
+
+/** An exclude that states no version: what it selects goes from every version of its code system, each judged by its own index. */
+function excludeEveryVersion(ctx: ComposeContext, system: string, exclude: ValueSetComposeInclude, members: Map<string, Member>): void {
+  const { cs, version } = codeSystemForInclude(ctx, system, undefined);
+  if (!cs) throw unknownSystemError(ctx, system, version, true);
+  ensureUsable(cs);
+  const filters = new Map<CodeSystemIndex, CompiledFilter[]>();
+  for (const [key, m] of members) {
+    if (m.system !== system || !m.cs || !m.concept) continue;
+    let compiled = filters.get(m.cs);
+    if (!compiled) filters.set(m.cs, (compiled = includeFilters(m.cs, exclude)));
+    if (includeSelects(m.cs, exclude, m.concept, compiled)) members.delete(key);
+  }
+}
+
+/** An exclude that states a version, or imports value sets: its members go, matched by code in the same version. */
+function excludeMembers(ctx: ComposeContext, exclude: ValueSetComposeInclude, options: Gathering, members: Map<string, Member>): void {
+  const removed = new Map<string, Set<string | undefined>>();
+  for (const r of includeMembers(ctx, exclude, { ...options, maxEntries: Number.MAX_SAFE_INTEGER })) {
+    const key = codeKey(r.system, r.code);
+    removed.set(key, (removed.get(key) ?? new Set()).add(r.version));
+  }
+  for (const [key, m] of members) {
+    const versions = removed.get(codeKey(m.system, m.code));
+    if (versions && (m.version === undefined || versions.has(undefined) || versions.has(m.version))) members.delete(key);
   }
 }
 

@@ -114,24 +114,37 @@ export function checkValueSet(v: Validation, vs: ValueSet, path: string, system:
         v.checkStatus(imported);
         if (result === true) result = checkValueSet(v, imported, path, system, version, code, found);
       }
+      // An exclude takes the code out of the version it was found in; another include may hold it in another version.
+      if (result === true && isExcluded(v, vs, path, system, code, found.cs?.version ?? version)) {
+        result = false;
+        continue;
+      }
       if (result === true) break;
     }
-    if (result !== true) return result;
-    for (const exclude of vs.compose.exclude ?? []) {
-      let excluded = true;
-      if (exclude.system) {
-        const cs = exclude.system === system ? v.findCodeSystem(system, v.versionFor(system, exclude.version, version)) : undefined;
-        excluded = !!cs && checkInclude(v, path, 'not in', cs, exclude, code, {});
-      }
-      for (const canonical of exclude.valueSet ?? []) {
-        excluded = excluded && membershipOf(v, importedValueSet(v, canonical, vs), system, code);
-      }
-      if (excluded) return false;
-    }
-    return true;
+    return result;
   } finally {
     leave();
   }
+}
+
+/**
+ * Does an exclude of the value set take system#code out of the version it was found in? An exclude
+ * that states a version applies to that version only; one that states none, to every version.
+ */
+function isExcluded(v: Validation, vs: ValueSet, path: string, system: string, code: string, foundVersion: string | undefined): boolean {
+  for (const exclude of vs.compose?.exclude ?? []) {
+    let excluded = true;
+    if (exclude.system) {
+      const stated = exclude.version && foundVersion !== undefined && !versionMatches(exclude.version, foundVersion) && exclude.version !== foundVersion;
+      const cs = exclude.system === system && !stated ? v.findCodeSystem(system, v.versionFor(system, exclude.version, foundVersion)) : undefined;
+      excluded = !!cs && checkInclude(v, path, 'not in', cs, exclude, code, {});
+    }
+    for (const canonical of exclude.valueSet ?? []) {
+      excluded = excluded && membershipOf(v, importedValueSet(v, canonical, vs), system, code);
+    }
+    if (excluded) return true;
+  }
+  return false;
 }
 
 /**

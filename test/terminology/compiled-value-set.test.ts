@@ -105,6 +105,25 @@ describe('exclusions', () => {
     expect(members(vs(twoVersions, [{ system: SYSTEM, concept: [{ code: 'square' }] }]))).toEqual(['circle@1.0.0', 'ellipse@2.0.0']);
   });
 
+  it('agree between the compiled value set and $validate-code: a code excluded from one version is still a member in another', () => {
+    const v = vs(
+      [
+        { system: SYSTEM, version: '1.0.0' },
+        { system: SYSTEM, version: '2.0.0' },
+      ],
+      [{ system: SYSTEM, version: '1.0.0', concept: [{ code: 'square' }] }],
+    );
+    expect(compileValueSet(registry, v, { maxEntries: 1000 }).findAll(SYSTEM, 'square').map((m) => m.version)).toEqual(['2.0.0']);
+    const r = validate(v, 'square');
+    expect(r.result).toBe(true);
+    expect(r.version).toBe('2.0.0');
+    expect(validate(v, 'square', '1.0.0').result).toBe(false);
+    const unversioned = vs([{ system: SYSTEM, version: '1.0.0', concept: [{ code: 'circle' }, { code: 'square' }] }], [{ system: SYSTEM, filter: [{ property: 'concept', op: 'is-a', value: 'quad' }] }]);
+    expect(members(unversioned)).toEqual(['circle@1.0.0']);
+    expect(validate(unversioned, 'square').result).toBe(false);
+    expect(validate(unversioned, 'circle').result).toBe(true);
+  });
+
   it('by filter', () => {
     const all = vs([{ system: SYSTEM, version: '1.0.0' }], [{ system: SYSTEM, version: '1.0.0', filter: [{ property: 'concept', op: 'is-a', value: 'quad' }] }]);
     expect(members(all)).toEqual(['polygon@1.0.0', 'triangle@1.0.0', 'circle@1.0.0']);
