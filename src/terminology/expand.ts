@@ -160,8 +160,7 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
     activeOnly: input.activeOnly,
     maxEntries: input.maxEntries,
   });
-  const ctx = { usedCodeSystems: compiled.usedCodeSystems, appliedVersionRules: compiled.appliedVersionRules };
-  const usedValueSets = compiled.usedValueSets;
+  const { usedCodeSystems, usedValueSets } = compiled;
   const matches = input.filter ? textFilter(input.filter) : undefined;
   const offset = input.offset ?? 0;
   const { total, page } = selectMembers(compiled, input, matches, offset);
@@ -197,19 +196,19 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   }
   if (input.offset !== undefined) add({ name: 'offset', valueInteger: input.offset });
   if (input.count !== undefined) add({ name: 'count', valueInteger: input.count });
-  for (const used of [vs, ...[...ctx.usedCodeSystems.values()].map((cs) => cs.resource), ...usedValueSets]) {
+  for (const used of [vs, ...[...usedCodeSystems.values()].map((cs) => cs.resource), ...usedValueSets]) {
     const note = resourceStatusNote(used, vs);
     if (note) add({ name: `warning-${note}`, valueUri: canonicalOf(used) });
   }
-  for (const cs of ctx.usedCodeSystems.values()) add({ name: 'used-codesystem', valueUri: canonicalOf(cs) });
+  for (const cs of usedCodeSystems.values()) add({ name: 'used-codesystem', valueUri: canonicalOf(cs) });
   for (const used of usedValueSets) if (used.url && !used.url.startsWith('#')) add({ name: 'used-valueset', valueUri: canonicalOf(used) });
-  const fragments = [...ctx.usedCodeSystems.values()].filter((cs) => cs.content === 'fragment');
+  const fragments = [...usedCodeSystems.values()].filter((cs) => cs.content === 'fragment');
   for (const cs of fragments) add({ name: 'used-fragment', valueUri: canonicalOf(cs) });
-  for (const cs of ctx.usedCodeSystems.values()) {
+  for (const cs of usedCodeSystems.values()) {
     for (const s of appliedSupplements(registry, cs)) add({ name: 'used-supplement', valueUri: canonicalOf(s) });
   }
   // Version parameters are reported when they decided a version, not merely because they were sent.
-  for (const rule of ctx.appliedVersionRules.values()) add({ name: rule.name, valueUri: rule.canonical });
+  for (const rule of compiled.appliedVersionRules.values()) add({ name: rule.name, valueUri: rule.canonical });
   for (const pin of compiled.appliedValueSetVersions) add({ name: 'default-valueset-version', valueUri: pin });
   for (const p of input.echo) add(p);
 
