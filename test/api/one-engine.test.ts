@@ -165,3 +165,24 @@ describe('$translate into a value set', () => {
     expect(await translated([{ name: 'target', valueUri: target.url }])).toEqual(['b1']);
   });
 });
+
+describe('default-valueset-version', () => {
+  const v = (version: string, code: string): ValueSet => ({ resourceType: 'ValueSet', url: 'http://example.org/probe/pinned', version, status: 'active', compose: { include: [{ system: colours.url, concept: [{ code }] }] } });
+  const outer: ValueSet = { resourceType: 'ValueSet', url: 'http://example.org/probe/outer', status: 'active', compose: { include: [{ valueSet: ['http://example.org/probe/pinned'] }] } };
+  const pinned = [colours, v('1', 'red'), v('2', 'green'), outer].map((resource) => ({ name: 'tx-resource', resource }));
+
+  it('pins value sets named without a version, imported or asked for, in $expand and $validate-code', async () => {
+    const pin = { name: 'default-valueset-version', valueCanonical: 'http://example.org/probe/pinned|1' };
+    expect(codes((await post('ValueSet/$expand', [...pinned, { name: 'url', valueUri: outer.url }, pin]).expect(200)).body)).toEqual(['red']);
+    expect(codes((await post('ValueSet/$expand', [...pinned, { name: 'url', valueUri: outer.url }]).expect(200)).body)).toEqual(['green']);
+    expect(codes((await post('ValueSet/$expand', [...pinned, { name: 'url', valueUri: 'http://example.org/probe/pinned' }, pin]).expect(200)).body)).toEqual(['red']);
+    const checked = await post('ValueSet/$validate-code', [...pinned, { name: 'url', valueUri: outer.url }, { name: 'system', valueUri: colours.url }, { name: 'code', valueCode: 'red' }, pin]).expect(200);
+    expect(param(checked.body, 'result')?.valueBoolean).toBe(true);
+  });
+
+  it('is an error naming the version when it pins one that does not exist', async () => {
+    const res = await post('ValueSet/$expand', [...pinned, { name: 'url', valueUri: outer.url }, { name: 'default-valueset-version', valueCanonical: 'http://example.org/probe/pinned|7' }]);
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).toContain("Unable to find included value set 'http://example.org/probe/pinned' version '7'");
+  });
+});

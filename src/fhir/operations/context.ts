@@ -134,14 +134,15 @@ export function sentResource<T extends Resource>(input: OperationInput, name: st
   return resource;
 }
 
-/** The value set an operation is about: the `valueSet` parameter, the instance, or `url` (+ valueSetVersion). */
+/** The value set an operation is about: the `valueSet` parameter, the instance, or `url` (+ valueSetVersion, else default-valueset-version). */
 export function targetValueSet(request: OperationRequest, registry: TerminologyRegistry, purpose: string): ValueSet {
   const { input } = request;
   const given = sentResource<ValueSet>(input, 'valueSet') ?? (request.instance as ValueSet | undefined);
   if (given) return given;
   const url = input.string('url');
   if (!url) throw badRequest(`Parameter 'url' (or 'valueSet') is required: the value set ${purpose}`, 'url');
-  const version = input.string('valueSetVersion');
+  // default-valueset-version applies to any value set named without a version, this one included
+  const version = input.string('valueSetVersion') ?? (splitCanonical(url).version ? undefined : valueSetVersionsOf(input).get(url));
   const valueSet = resolveValueSet(registry, url, version);
   if (!valueSet) throw unknownValueSet(version ? `${url}|${version}` : url);
   return valueSet;
