@@ -11,8 +11,12 @@ export type ResourceCheck = (resource: TerminologyResource) => string | undefine
 
 export interface OverlayOptions {
   check?: ResourceCheck;
-  /** Canonicals (url or url|version) of the sent supplements this request uses; all when absent. */
-  supplements?: string[];
+  /**
+   * Canonicals (url or url|version) of the sent supplements this request uses; all when absent.
+   * A function is asked once, on first need, with the overlay itself (to resolve the value set
+   * that names them).
+   */
+  supplements?: string[] | ((overlay: TerminologyRegistry) => string[]);
 }
 
 interface RegistryOptions extends OverlayOptions {
@@ -85,7 +89,8 @@ export class TerminologyRegistry {
   private ownFingerprint?: string;
 
   private readonly problemOf?: ResourceCheck;
-  private readonly activeSupplements?: Set<string>;
+  private supplementNames?: OverlayOptions['supplements'];
+  private activeSet?: Set<string>;
   private readonly requestScoped: boolean;
   private pending?: () => TerminologyResource[];
 
@@ -97,7 +102,7 @@ export class TerminologyRegistry {
     this.problemOf = options.check;
     this.requestScoped = options.requestScoped === true;
     this.pending = options.load;
-    if (options.supplements) this.activeSupplements = new Set(options.supplements);
+    this.supplementNames = options.supplements;
     for (const r of resources) this.add(r);
   }
 
@@ -155,6 +160,16 @@ export class TerminologyRegistry {
       }
     }
     return this.ownFingerprint;
+  }
+
+  /** The sent supplements the request uses (undefined: all of them). */
+  private get activeSupplements(): Set<string> | undefined {
+    const names = this.supplementNames;
+    if (names !== undefined) {
+      this.supplementNames = undefined;
+      this.activeSet = new Set(typeof names === 'function' ? names(this) : names);
+    }
+    return this.activeSet;
   }
 
   private add(resource: TerminologyResource): void {

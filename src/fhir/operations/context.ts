@@ -31,9 +31,8 @@ export function requestRegistry(request: OperationRequest): TerminologyRegistry 
     if (TERMINOLOGY_TYPES.has(r.resourceType)) given.push(r as TerminologyResource);
   }
   const sent = [...cachedResources(request, given), ...given];
-  const overlay = request.registry.overlay(sent, { check: problemOfSentResource });
-  if (!sent.some((r) => r.resourceType === 'CodeSystem' && r.supplements)) return overlay;
-  return request.registry.overlay(sent, { check: problemOfSentResource, supplements: namedSupplements(request, overlay) });
+  if (!sent.some((r) => r.resourceType === 'CodeSystem' && r.supplements)) return request.registry.overlay(sent, { check: problemOfSentResource });
+  return request.registry.overlay(sent, { check: problemOfSentResource, supplements: (overlay) => namedSupplements(request, overlay) });
 }
 
 /**
