@@ -272,3 +272,41 @@ describe('the cache of compiled value sets', () => {
     expect(compileValueSet(registry, v, { maxEntries: 10 })).toBe(compileValueSet(registry, { ...v }, { maxEntries: 10 }));
   });
 });
+
+describe('one membership engine', () => {
+  const quads: ValueSet = { resourceType: 'ValueSet', url: 'http://x/quads', status: 'active', compose: { include: [{ system: SYSTEM, filter: [{ property: 'concept', op: 'is-a', value: 'quad' }] }] } };
+  const agreeRegistry = new TerminologyRegistry([shapes, shapes2, quads]);
+  const composeOf = (include: ValueSetComposeInclude[], exclude?: ValueSetComposeInclude[], inactive?: boolean): ValueSet => ({ resourceType: 'ValueSet', url: 'http://x/vs', status: 'active', compose: { include, ...(exclude ? { exclude } : {}), ...(inactive === false ? { inactive } : {}) } });
+  const cases: Array<[string, ValueSet]> = [
+    ['whole', composeOf([{ system: SYSTEM }])],
+    ['whole v1', composeOf([{ system: SYSTEM, version: '1.0.0' }])],
+    ['v1+v2 lists', composeOf([{ system: SYSTEM, version: '1.0.0', concept: [{ code: 'square' }, { code: 'circle' }] }, { system: SYSTEM, version: '2.0.0', concept: [{ code: 'ellipse' }, { code: 'square' }] }])],
+    ['filter', composeOf([{ system: SYSTEM, filter: [{ property: 'sides', op: 'exists', value: 'true' }] }])],
+    ['import', composeOf([{ valueSet: [quads.url as string] }])],
+    ['import+system', composeOf([{ system: SYSTEM, concept: [{ code: 'square' }, { code: 'circle' }], valueSet: [quads.url as string] }])],
+    ['exclude import', composeOf([{ system: SYSTEM }], [{ valueSet: [quads.url as string] }])],
+    ['exclude v1', composeOf([{ system: SYSTEM, version: '1.0.0' }, { system: SYSTEM, version: '2.0.0' }], [{ system: SYSTEM, version: '1.0.0', concept: [{ code: 'square' }] }])],
+    ['exclude unversioned filter', composeOf([{ system: SYSTEM, version: '1.0.0' }, { system: SYSTEM, version: '2.0.0' }], [{ system: SYSTEM, filter: [{ property: 'concept', op: 'is-a', value: 'quad' }] }])],
+    ['inactive false', composeOf([{ system: SYSTEM }], undefined, false)],
+    ['notSelectable false', composeOf([{ system: SYSTEM, filter: [{ property: 'notSelectable', op: '=', value: 'false' }] }])],
+  ];
+  const askedCodes = ['polygon', 'triangle', 'quad', 'square', 'rhombus', 'circle', 'ellipse', 'SQUARE', 'nope'];
+
+  it('gives the compiled value set and $validate-code the same answer', () => {
+    const disagreements: string[] = [];
+    for (const [label, v] of cases) {
+      const compiled = compileValueSet(agreeRegistry, v, { maxEntries: 1000 });
+      for (const code of askedCodes) {
+        for (const version of [undefined, '1.0.0', '2.0.0']) {
+          // A coding's version fills in a versionless include ($validate-code checks that version of
+          // the system); the compiled value set holds the version the include resolves to (its imports' includes too).
+          if (version && [v, ...(v.compose?.include.some((i) => i.valueSet?.length) ? [quads] : [])].some((x) => x.compose?.include.some((i) => i.system === SYSTEM && !i.version))) continue;
+          const inCompiled = compiled.find(SYSTEM, code, version) !== undefined;
+          const validated = validate(v, code, version, { membershipOnly: true }, agreeRegistry).result;
+          if (inCompiled !== validated) disagreements.push(`${label} ${code}@${version}: compiled ${inCompiled}, $validate-code ${validated}`);
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+});
