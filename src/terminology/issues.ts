@@ -77,6 +77,7 @@ const TEMPLATES = {
   CODESYSTEM_CS_NO_VS_NOTCOMPLETE: "The code system '{0}' has content '{1}' and cannot be used for validation or expansion",
   VALUESET_TOO_COSTLY: "The value set '{0}' expansion has too many codes to produce (>{1})",
   VALUESET_CIRCULAR_REFERENCE: 'Found a circularity pointing to {0} processing ValueSet with pathway [{1}]',
+  VALUESET_EXCLUDED_CODE: "The code '{0}' is excluded from the value set '{1}': {2}",
   VALUESET_SUPPLEMENT_MISSING: 'Required supplement not found: {0}',
   UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE: 'The system {0} filter with property = {1}, op = {2} has no value',
   FILTER_NOT_UNDERSTOOD: "The filter '{0} {1} {2}' on the code system '{3}' is not supported",

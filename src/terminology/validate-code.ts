@@ -382,6 +382,26 @@ function checkValueSet(v: Validation, vs: ValueSet, path: string, system: string
   }
 }
 
+const CONCEPT_COMMENTS = 'http://hl7.org/fhir/StructureDefinition/valueset-concept-comments';
+
+/**
+ * A code that the value set, or one it imports, excludes with a stated reason (valueset-concept-comments
+ * on the exclude entry): the refusal says why. Imports resolve without cycles (checked by prepare).
+ */
+function reportExclusionReason(v: Validation, system: string, code: string, path: string, vs: ValueSet = v.valueSet): boolean {
+  for (const exclude of vs.compose?.exclude ?? []) {
+    if (exclude.system !== system) continue;
+    const why = exclude.concept?.find((c) => c.code === code)?.extension?.find((e) => e.url === CONCEPT_COMMENTS)?.valueString;
+    if (!why) continue;
+    const i = issue('information', 'business-rule', 'code-comment', 'VALUESET_EXCLUDED_CODE', [code, vsLabel(vs), why], at(path, 'code'));
+    v.message(i.text);
+    v.add(i, true);
+    return true;
+  }
+  const imports = (vs.compose?.include ?? []).flatMap((include) => include.valueSet ?? []);
+  return imports.some((canonical) => reportExclusionReason(v, system, code, path, importedValueSet(v, canonical, vs)));
+}
+
 /** Plain membership, without reports (for excludes). */
 function membershipOf(v: Validation, vs: ValueSet, system: string, code: string): boolean {
   try {
@@ -701,6 +721,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
         issue('information', 'code-invalid', 'this-code-not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', [`'${renderCoding(system, coding.version, code, coding.display)}'`, vsLabel(valueSet)], `${path}.code`),
       );
     }
+    if (verdict === false && !internal && system) reportExclusionReason(v, system, code, path);
     if (ok !== true && verdict !== false) ok = verdict;
 
     if (verdict === true) {
