@@ -393,7 +393,7 @@ function reportExclusionReason(v: Validation, system: string, code: string, path
     if (exclude.system !== system) continue;
     const why = exclude.concept?.find((c) => c.code === code)?.extension?.find((e) => e.url === CONCEPT_COMMENTS)?.valueString;
     if (!why) continue;
-    const i = issue('information', 'business-rule', 'code-comment', 'VALUESET_EXCLUDED_CODE', [code, vsLabel(vs), why], at(path, 'code'));
+    const i = issue('information', 'business-rule', 'code-comment', 'VALUESET_EXCLUDED_CODE', [code, vsLabel(vs), why.replace(/\.$/, '')], at(path, 'code'));
     v.message(i.text);
     v.add(i, true);
     return true;
