@@ -205,6 +205,8 @@ describe('resource files', () => {
     expect(codeSystem(CPT).version).toBe('2026');
     expect(codeSystem(ICD).version).toBe('2027');
     expect(codeSystem(NUCC).version).toBe('25.1');
+    // the first release that holds every code of the fragment (FS, 2022-01-01)
+    expect(codeSystem(HCPCS).version).toBe('2022');
   });
 
   it('every concept property is declared by its code system, with the declared type', () => {
@@ -294,6 +296,14 @@ describe('ICD-10-CM fragment', () => {
         .toEqual([c.code, row.long, row.billable, 'order-file']);
     }
     expect(compared).toBeGreaterThan(20);
+  });
+
+  it('publishes no code that FY2027 deleted, retitled or turned into a header', () => {
+    const changes = ['deleted.csv', 'revised.csv', 'billable-status-changes.csv'].map((f) => dataFile(`icd10cm/fy2027-changes/${f}`));
+    if (changes.some((f) => !f)) return;
+    const changed = new Set(changes.flatMap((f) => readCsv(f!).slice(1).map((r) => r[1])));
+    expect(changed.size).toBeGreaterThan(30);
+    for (const code of concepts.keys()) expect([code, changed.has(code)]).toEqual([code, false]);
   });
 
   it('flags headers as not selectable and nests every code under its category', () => {
