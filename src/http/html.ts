@@ -10,11 +10,25 @@ const escape = (s: unknown): string =>
 
 const PROVENANCE = 'http://fhir.bone-strength.org/StructureDefinition/seed-provenance';
 
-/** The seed-provenance note of an element, as one line of text. */
+/** How a page names each part of a seed-provenance note; parts not named here (the document's file name) are not shown. */
+const PROVENANCE_LABELS: Record<string, string> = {
+  source: 'Source',
+  original: 'As written there',
+  verdict: 'Finding',
+  correction: 'Published instead',
+  reason: 'Why',
+};
+
+/** The seed-provenance note of an element, as one line of text in a coder's words. */
 function provenance(extensions: Extension[] | undefined): string {
   return (extensions ?? [])
     .filter((e) => e.url === PROVENANCE)
-    .map((e) => (e.extension ?? []).map((part) => `${part.url}: ${part.valueString ?? part.valueCode ?? ''}`).join('; '))
+    .map((e) =>
+      (e.extension ?? [])
+        .filter((part) => PROVENANCE_LABELS[part.url] !== undefined)
+        .map((part) => `${PROVENANCE_LABELS[part.url]}: ${part.valueString ?? (part.valueCode ?? '').replace(/-/g, ' ')}`)
+        .join('; '),
+    )
     .join(' | ');
 }
 

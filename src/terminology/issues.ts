@@ -96,6 +96,7 @@ const CATALOGUE = {
   CODESYSTEM_CS_NO_VS_NOTCOMPLETE: { severity: 'error', type: 'not-supported', txType: 'vs-invalid', template: "The code system '{0}' has content '{1}' and cannot be used for validation or expansion" },
   VALUESET_TOO_COSTLY: { severity: 'error', type: 'too-costly', txType: 'too-costly', template: "The value set '{0}' expansion has too many codes to produce (>{1})" },
   VALUESET_CIRCULAR_REFERENCE: { severity: 'error', type: 'processing', txType: 'vs-invalid', template: 'Found a circularity pointing to {0} processing ValueSet with pathway [{1}]' },
+  VALUESET_EXCLUDED_CODE: { severity: 'information', type: 'business-rule', txType: 'code-comment', template: "The code '{0}' is excluded from the value set '{1}': {2}" },
   VALUESET_SUPPLEMENT_MISSING: { severity: 'error', type: 'not-found', txType: 'not-found', template: 'Required supplement not found: {0}' },
   UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE: { severity: 'error', type: 'invalid', txType: 'vs-invalid', template: 'The system {0} filter with property = {1}, op = {2} has no value' },
   FILTER_NOT_UNDERSTOOD: { severity: 'error', type: 'not-supported', txType: 'vs-invalid', template: "The filter '{0} {1} {2}' on the code system '{3}' is not supported" },

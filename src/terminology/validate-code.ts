@@ -3,7 +3,7 @@ import { canonicalOf, newComposeContext } from './compose';
 import { issue, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { requiredSupplements, requireSupplements } from './supplements';
-import { checkDisplay, reportOutside } from './validation-reports';
+import { checkDisplay, reportExclusionReason, reportOutside } from './validation-reports';
 import { at, Found, ValidateCodeInput, ValidateCodeResult, Validation, Verdict, vsLabel } from './validation';
 import { checkValueSet, inferSystem, prepare } from './value-set-check';
 
@@ -136,6 +136,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
         issue('THIS_CODE_NOT_IN_VS', [`'${renderCoding(system, coding.version, code, coding.display)}'`, vsLabel(valueSet)], `${path}.code`),
       );
     }
+    if (verdict === false && !internal && system) reportExclusionReason(v, system, code, path);
     if (ok !== true && verdict !== false) ok = verdict;
 
     if (verdict === true) {

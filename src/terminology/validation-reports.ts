@@ -3,7 +3,8 @@ import type { CodeSystemIndex } from './code-system-index';
 import { resolveValueSet } from './compose';
 import { ConceptDisplays } from './displays';
 import { issue, TerminologyIssue } from './issues';
-import { addUnknownCode, at, CodingToValidate, Found, Validation } from './validation';
+import { addUnknownCode, at, CodingToValidate, Found, Validation, vsLabel } from './validation';
+import { importedValueSet } from './value-set-check';
 
 /** $validate-code reports on a coding beyond membership: its display, and what is wrong with a coding outside the value set. */
 
@@ -121,3 +122,23 @@ function impliedVersion(vs: ValueSet, system: string): string | undefined {
   return versions.sort().pop();
 }
 
+
+const CONCEPT_COMMENTS = 'http://hl7.org/fhir/StructureDefinition/valueset-concept-comments';
+
+/**
+ * A code that the value set, or one it imports, excludes with a stated reason (valueset-concept-comments
+ * on the exclude entry): the refusal says why. Imports resolve without cycles (checked by prepare).
+ */
+export function reportExclusionReason(v: Validation, system: string, code: string, path: string, vs: ValueSet = v.valueSet): boolean {
+  for (const exclude of vs.compose?.exclude ?? []) {
+    if (exclude.system !== system) continue;
+    const why = exclude.concept?.find((c) => c.code === code)?.extension?.find((e) => e.url === CONCEPT_COMMENTS)?.valueString;
+    if (!why) continue;
+    const i = issue('VALUESET_EXCLUDED_CODE', [code, vsLabel(vs), why.replace(/\.$/, '')], at(path, 'code'));
+    v.message(i.text);
+    v.add(i, true);
+    return true;
+  }
+  const imports = (vs.compose?.include ?? []).flatMap((include) => include.valueSet ?? []);
+  return imports.some((canonical) => reportExclusionReason(v, system, code, path, importedValueSet(v, canonical, vs)));
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type { ConceptMap, OperationOutcome, Parameters, ParametersParameter, ValueSet } from 'fhir/r4';
@@ -6,7 +6,10 @@ import { RESOURCES_DIR, testApp } from './test-app';
 
 const CPT = 'http://www.ama-assn.org/go/cpt';
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
+const HCPCS = 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
 const VS = 'http://fhir.bone-strength.org/ValueSet';
+const CM = 'http://fhir.bone-strength.org/ConceptMap';
+const FAMILY = ['0554T', '0555T', '0556T', '0557T'];
 
 const app = testApp();
 
@@ -69,6 +72,35 @@ describe('$lookup on the CPT family', () => {
   });
 });
 
+describe('$validate-code gives the same answer for every code of the family', () => {
+  const family = readResource<ValueSet>('ValueSet-bone-strength-diagnoses.json');
+  const supporting = (family.compose?.include ?? []).flatMap((i) => (i.concept ?? []).map((c) => c.code));
+  const refused = (family.compose?.exclude ?? []).flatMap((i) => (i.concept ?? []).map((c) => c.code));
+  const validate = async (code: string, diagnosis: string): Promise<Parameters> =>
+    (await request(app).get('/fhir/ValueSet/$validate-code').query({ url: `${VS}/cpt-${code.toLowerCase()}-diagnoses`, system: ICD, code: diagnosis }).expect(200)).body as Parameters;
+
+  it('has supporting and refused diagnoses to check', () => {
+    expect(supporting.length).toBeGreaterThan(20);
+    expect(refused).toEqual(expect.arrayContaining(['E03.9', 'S52.501A', 'S72.001A']));
+  });
+
+  it.each(supporting)('%s supports 0554T, 0555T, 0556T and 0557T alike', async (diagnosis) => {
+    const answers = await Promise.all(FAMILY.map((code) => validate(code, diagnosis)));
+    for (const body of answers) {
+      expect([diagnosis, param(body, 'result')?.valueBoolean]).toEqual([diagnosis, true]);
+      expect(param(body, 'display')?.valueString).toBe(param(answers[0], 'display')?.valueString);
+    }
+  });
+
+  it.each(refused)('%s is refused by 0554T, 0555T, 0556T and 0557T alike, with the reason', async (diagnosis) => {
+    for (const code of FAMILY) {
+      const body = await validate(code, diagnosis);
+      expect([code, diagnosis, param(body, 'result')?.valueBoolean]).toEqual([code, diagnosis, false]);
+      expect(param(body, 'message')?.valueString).toContain(`The code '${diagnosis}' is excluded from the value set '${VS}/bone-strength-diagnoses|1.0.0'`);
+    }
+  });
+});
+
 describe('$validate-code for diagnoses', () => {
   it('accepts M81.0 as a supporting diagnosis for 0556T', async () => {
     const res = await request(app).get('/fhir/ValueSet/$validate-code').query({ url: `${VS}/cpt-0556t-diagnoses`, system: ICD, code: 'M81.0' }).expect(200);
@@ -118,18 +150,43 @@ describe('$validate-code for diagnoses', () => {
   });
 });
 
-describe('$validate-code for modifiers', () => {
-  const check = (code: string) =>
-    request(app).get('/fhir/ValueSet/$validate-code').query({ url: `${VS}/cpt-0557t-modifiers`, system: CPT, code }).expect(200);
+describe('$validate-code for modifiers, per family code', () => {
+  const check = async (code: string, system: string, modifier: string): Promise<Parameters> =>
+    (await request(app).get('/fhir/ValueSet/$validate-code').query({ url: `${VS}/cpt-${code.toLowerCase()}-modifiers`, system, code: modifier }).expect(200)).body as Parameters;
+  const accepted: Array<[string, string]> = [['GA', HCPCS], ['GY', HCPCS], ['GZ', HCPCS], ['59', CPT], ['XS', HCPCS], ['76', CPT]];
 
-  it('refuses 26 on 0557T (PC/TC indicator 0)', async () => {
-    const body = (await check('26')).body as Parameters;
-    expect(param(body, 'result')?.valueBoolean).toBe(false);
-    expect(issuesOf(body).some((i) => i.details?.coding?.[0]?.code === 'not-in-vs')).toBe(true);
+  it.each(FAMILY.flatMap((code) => accepted.map(([modifier, system]) => [modifier, code, system] as const)))('accepts %s on %s', async (modifier, code, system) => {
+    const body = await check(code, system, modifier);
+    expect(param(body, 'result')?.valueBoolean).toBe(true);
   });
 
-  it('accepts 52 on 0557T', async () => {
-    expect(param((await check('52')).body as Parameters, 'result')?.valueBoolean).toBe(true);
+  it.each(FAMILY.flatMap((code) => [['26', code, CPT], ['TC', code, HCPCS]] as const))('refuses %s on %s and says why: PC/TC indicator 0', async (modifier, code, system) => {
+    const body = await check(code, system, modifier);
+    expect(param(body, 'result')?.valueBoolean).toBe(false);
+    expect(issuesOf(body).some((i) => i.details?.coding?.[0]?.code === 'not-in-vs')).toBe(true);
+    expect(param(body, 'message')?.valueString).toMatch(/PC\/TC indicator 0/);
+    const reason = issuesOf(body).find((i) => i.details?.coding?.[0]?.code === 'code-comment');
+    expect(reason?.severity).toBe('information');
+    expect(reason?.details?.text).toContain(`Refused on ${code}`);
+  });
+
+  it.each(['0555T', '0556T'])('refuses 53 on %s: no patient is involved', async (code) => {
+    const body = await check(code, CPT, '53');
+    expect(param(body, 'result')?.valueBoolean).toBe(false);
+    expect(param(body, 'message')?.valueString).toMatch(/no patient present/);
+  });
+
+  it('refuses 22 on 0555T (data transfer) and accepts it on the other codes', async () => {
+    const refused = await check('0555T', CPT, '22');
+    expect(param(refused, 'result')?.valueBoolean).toBe(false);
+    expect(param(refused, 'message')?.valueString).toMatch(/Refused on 0555T/);
+    for (const code of ['0554T', '0556T', '0557T']) expect(param(await check(code, CPT, '22'), 'result')?.valueBoolean).toBe(true);
+  });
+
+  it('a refusal without a stated reason is the plain not-in-value-set answer', async () => {
+    const body = (await request(app).get('/fhir/ValueSet/$validate-code').query({ url: `${VS}/bone-strength-family`, system: CPT, code: '0743T' }).expect(200)).body as Parameters;
+    expect(param(body, 'result')?.valueBoolean).toBe(false);
+    expect(issuesOf(body).some((i) => i.details?.coding?.[0]?.code === 'code-comment')).toBe(false);
   });
 });
 
@@ -138,13 +195,13 @@ describe('$translate CPT <-> ICD-10-CM', () => {
   const targetsOf = (code: string): string[] =>
     (map.group ?? []).flatMap((g) => g.element.filter((e) => e.code === code).flatMap((e) => (e.target ?? []).map((t) => t.code ?? '')));
 
-  it('lists every supporting diagnosis of 0556T, the same as its value set', async () => {
-    const res = await request(app).get('/fhir/ConceptMap/$translate').query({ system: CPT, code: '0556T', targetsystem: ICD }).expect(200);
+  it.each(FAMILY)('lists every supporting diagnosis of %s, the same as its value set', async (code) => {
+    const res = await request(app).get('/fhir/ConceptMap/$translate').query({ system: CPT, code, targetsystem: ICD }).expect(200);
     const body = res.body as Parameters;
     expect(param(body, 'result')?.valueBoolean).toBe(true);
     const codes = params(body, 'match').map((m) => part(m, 'concept')?.valueCoding?.code);
-    expect(new Set(codes)).toEqual(new Set(targetsOf('0556T')));
-    const vs = await request(app).get('/fhir/ValueSet/$expand').query({ url: `${VS}/cpt-0556t-diagnoses` }).expect(200);
+    expect(new Set(codes)).toEqual(new Set(targetsOf(code)));
+    const vs = await request(app).get('/fhir/ValueSet/$expand').query({ url: `${VS}/cpt-${code.toLowerCase()}-diagnoses` }).expect(200);
     const expanded = ((vs.body as ValueSet).expansion?.contains ?? []).map((c) => c.code);
     expect(new Set(codes)).toEqual(new Set(expanded));
     expect(codes).toContain('M81.0');
@@ -155,7 +212,7 @@ describe('$translate CPT <-> ICD-10-CM', () => {
     const codes = params(res.body as Parameters, 'match').map((m) => part(m, 'concept')?.valueCoding?.code);
     const expected = (map.group ?? []).flatMap((g) => g.element.filter((e) => e.target?.some((t) => t.code === 'M81.0')).map((e) => e.code));
     expect(new Set(codes)).toEqual(new Set(expected));
-    expect(codes).toEqual(expect.arrayContaining(['0554T', '0556T', '0557T']));
+    expect(codes.sort()).toEqual(FAMILY);
   });
 
   it('says so when nothing maps', async () => {
@@ -210,7 +267,46 @@ describe('metadata, read and search', () => {
   });
 });
 
+describe('$translate for related procedures and specialties', () => {
+  it('says 0743T is not reported with 0554T-0557T, and each of them says it back', async () => {
+    const res = await request(app).get('/fhir/ConceptMap/$translate').query({ url: `${CM}/cpt-related-procedures`, system: CPT, code: '0743T' }).expect(200);
+    const matches = params(res.body as Parameters, 'match');
+    expect(matches.map((m) => part(m, 'concept')?.valueCoding?.code).sort()).toEqual(FAMILY);
+    for (const m of matches) expect(part(m, 'comment')?.valueString).toMatch(/^Not reported with 055[4-7]T/);
+    for (const code of FAMILY) {
+      const back = await request(app).get('/fhir/ConceptMap/$translate').query({ url: `${CM}/cpt-related-procedures`, system: CPT, code }).expect(200);
+      const to0743T = params(back.body as Parameters, 'match').find((m) => part(m, 'concept')?.valueCoding?.code === '0743T');
+      expect([code, part(to0743T!, 'comment')?.valueString]).toEqual([code, expect.stringMatching(/^Not reported with/)]);
+    }
+    const lookup = await request(app).get('/fhir/CodeSystem/$lookup').query({ system: CPT, code: '0743T', property: 'not-reported-with' }).expect(200);
+    expect(params(lookup.body as Parameters, 'property').map((p) => part(p, 'value')?.valueCode).sort()).toEqual(FAMILY);
+  });
+
+  it('maps 0556T (the computation) to no radiologist, and 0555T (data transfer) to the imaging facility', async () => {
+    const specialties = async (code: string) =>
+      params((await request(app).get('/fhir/ConceptMap/$translate').query({ url: `${CM}/cpt-to-nucc`, system: CPT, code }).expect(200)).body as Parameters, 'match').map((m) => ({
+        code: part(m, 'concept')?.valueCoding?.code ?? '',
+        comment: part(m, 'comment')?.valueString ?? '',
+      }));
+    const s0556 = await specialties('0556T');
+    expect(s0556.filter((s) => s.code.startsWith('2085') || /^Interprets/.test(s.comment))).toEqual([]);
+    const s0557 = await specialties('0557T');
+    expect(s0557.map((s) => s.code)).toEqual(expect.arrayContaining(['2085R0202X', '2085N0700X']));
+    const s0555 = await specialties('0555T');
+    expect(s0555.filter((s) => /^Performs/.test(s.comment)).map((s) => s.code)).toEqual(expect.arrayContaining(['261QR0200X']));
+  });
+});
+
 describe('human-readable pages', () => {
+  const resources = readdirSync(RESOURCES_DIR).map((f) => readResource<{ resourceType: string; id: string }>(f));
+
+  it.each(resources.map((r) => [`${r.resourceType}/${r.id}`] as const))('%s names no internal file and uses no review jargon', async (address) => {
+    const page = await request(app).get(`/fhir/${address}`).set('Accept', 'text/html').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).not.toMatch(/[0-9]{3}_[0-9a-f]{16}/);
+    expect(page.text).not.toMatch(/verdict|seed's/i);
+  });
+
   it('serves a page for a browser and JSON for a FHIR client at the same address', async () => {
     const page = await request(app).get('/fhir/ConceptMap/cpt-to-icd10cm').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8').expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);

@@ -25,6 +25,7 @@ const CPT = 'http://www.ama-assn.org/go/cpt';
 const HCPCS = 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const NUCC = 'http://nucc.org/provider-taxonomy';
+const CONCEPT_COMMENTS = 'http://hl7.org/fhir/StructureDefinition/valueset-concept-comments';
 const VERDICTS = ['correct', 'correct-minor-wording', 'wrong-display', 'invalid-code', 'not-billable', 'inconsistent', 'rejected'];
 
 interface LoadedFile {
@@ -104,6 +105,7 @@ function dataFile(relative: string): string | undefined {
 
 interface Provenance {
   source: string;
+  document: string;
   original: string;
   verdict: string;
   correction?: string;
@@ -121,6 +123,7 @@ function provenanceIn(node: unknown, found: Provenance[] = []): Provenance[] {
       };
       found.push({
         source: part('source') ?? '',
+        document: part('document') ?? '',
         original: part('original') ?? '',
         verdict: part('verdict') ?? '',
         correction: part('correction'),
@@ -202,6 +205,8 @@ describe('resource files', () => {
     expect(codeSystem(CPT).version).toBe('2026');
     expect(codeSystem(ICD).version).toBe('2027');
     expect(codeSystem(NUCC).version).toBe('25.1');
+    // the first release that holds every code of the fragment (FS, 2022-01-01)
+    expect(codeSystem(HCPCS).version).toBe('2022');
   });
 
   it('every concept property is declared by its code system, with the declared type', () => {
@@ -253,7 +258,7 @@ describe('CPT fragment', () => {
   it('every concept says whether it is a modifier', () => {
     for (const c of concepts.values()) expect([c.code, typeof propertyValue(c, 'modifier')]).toEqual([c.code, 'boolean']);
     const modifiers = [...concepts.values()].filter((c) => propertyValue(c, 'modifier') === true).map((c) => c.code);
-    expect(modifiers.sort()).toEqual(['22', '23', '26', '52', '53', '54', '55', '56', '62', '80', '82']);
+    expect(modifiers.sort()).toEqual(['22', '23', '26', '52', '53', '54', '55', '56', '59', '62', '76', '77', '80', '82']);
   });
 
   it('does not publish codes that do not exist', () => {
@@ -293,6 +298,14 @@ describe('ICD-10-CM fragment', () => {
     expect(compared).toBeGreaterThan(20);
   });
 
+  it('publishes no code that FY2027 deleted, retitled or turned into a header', () => {
+    const changes = ['deleted.csv', 'revised.csv', 'billable-status-changes.csv'].map((f) => dataFile(`icd10cm/fy2027-changes/${f}`));
+    if (changes.some((f) => !f)) return;
+    const changed = new Set(changes.flatMap((f) => readCsv(f!).slice(1).map((r) => r[1])));
+    expect(changed.size).toBeGreaterThan(30);
+    for (const code of concepts.keys()) expect([code, changed.has(code)]).toEqual([code, false]);
+  });
+
   it('flags headers as not selectable and nests every code under its category', () => {
     for (const c of concepts.values()) {
       expect([c.code, propertyValue(c, 'notSelectable')]).toEqual([c.code, !propertyValue(c, 'billable')]);
@@ -322,7 +335,9 @@ describe('NUCC fragment', () => {
       expect([c.code, row !== undefined]).toEqual([c.code, true]);
       expect(c.display).toBe(row![col('Display Name')]);
       expect(propertyValue(c, 'classification')).toBe(row![col('Classification')]);
-      expect(row![col('Definition')].replace(/\s+/g, ' ')).toContain(c.definition!);
+      // NUCC has no definition for some codes yet ("Definition to come..."): none is published then
+      if (row![col('Definition')].startsWith('Definition to come')) expect(c.definition).toBeUndefined();
+      else expect(row![col('Definition')].replace(/\s+/g, ' ')).toContain(c.definition!);
     }
     expect(conceptsOf(NUCC).has('207KP0101X')).toBe(false);
   });
@@ -395,9 +410,57 @@ describe('value sets and concept maps', () => {
     expect(expand(`${BASE}/ValueSet/cpt-0556t-diagnoses`).has(`${ICD}|M81.0`)).toBe(true);
   });
 
-  it('modifier value sets allow 22, 52 and 53 only', () => {
-    for (const id of ['bone-strength-family-modifiers', 'cpt-0554t-modifiers', 'cpt-0555t-modifiers', 'cpt-0556t-modifiers', 'cpt-0557t-modifiers']) {
-      expect([...expand(`${BASE}/ValueSet/${id}`)].sort()).toEqual(['22', '52', '53'].map((m) => `${CPT}|${m}`));
+  it('modifier value sets decide every published modifier for each family code, with a reason for each yes and no', () => {
+    const modifiers = [...bySystem.get(CPT)!.values()].filter((c) => propertyValue(c, 'modifier') === true).map((c) => `${CPT}|${c.code}`);
+    modifiers.push(...[...bySystem.get(HCPCS)!.keys()].map((code) => `${HCPCS}|${code}`));
+    const everywhere = ['GA', 'GY', 'GZ', 'XE', 'XS', 'XP', 'XU'].map((m) => `${HCPCS}|${m}`).concat(['52', '59', '76', '77'].map((m) => `${CPT}|${m}`));
+    for (const code of ['0554T', '0555T', '0556T', '0557T']) {
+      const vs = vsByUrl.get(`${BASE}/ValueSet/cpt-${code.toLowerCase()}-modifiers`)!;
+      const decided = (list: ValueSetComposeInclude[] | undefined): string[] =>
+        (list ?? []).flatMap((inc) =>
+          (inc.concept ?? []).map((c) => {
+            const why = c.extension?.find((e) => e.url === CONCEPT_COMMENTS)?.valueString;
+            expect([code, c.code, typeof why]).toEqual([code, c.code, 'string']);
+            expect(why).toMatch(new RegExp(`^(Accepted|Refused) on ${code}: `));
+            return `${inc.system}|${c.code}`;
+          }),
+        );
+      const yes = decided(vs.compose!.include);
+      const no = decided(vs.compose!.exclude);
+      expect([code, [...yes, ...no].sort()]).toEqual([code, [...modifiers].sort()]);
+      expect(yes.filter((m) => no.includes(m))).toEqual([]);
+      expect([...expand(vs.url!)].sort()).toEqual([...yes].sort());
+      expect(yes).toEqual(expect.arrayContaining(everywhere));
+      expect(no).toEqual(expect.arrayContaining([`${CPT}|26`, `${HCPCS}|TC`, `${CPT}|53`]));
+      expect(yes.includes(`${CPT}|22`)).toBe(code !== '0555T');
+    }
+  });
+
+  it('the family shares one set of supporting diagnoses, and the map says the same as the value sets', () => {
+    const family = expand(`${BASE}/ValueSet/bone-strength-diagnoses`);
+    const map = conceptMaps.find((m) => m.id === 'cpt-to-icd10cm')!;
+    for (const code of ['0554T', '0555T', '0556T', '0557T']) {
+      const vs = vsByUrl.get(`${BASE}/ValueSet/cpt-${code.toLowerCase()}-diagnoses`)!;
+      expect(vs.compose!.include).toEqual([{ valueSet: [`${BASE}/ValueSet/bone-strength-diagnoses`] }]);
+      const mapped = map.group!.flatMap((g) => g.element.filter((e) => e.code === code).flatMap((e) => (e.target ?? []).map((t) => `${g.target}|${t.code}`)));
+      expect([code, new Set(mapped)]).toEqual([code, family]);
+    }
+    // fragility fractures are M80 (guideline I.C.13.d) or Z87.310, not traumatic S-codes; hypothyroidism is no indication
+    for (const code of ['S52.501A', 'S72.001A', 'E03.9']) expect(family.has(`${ICD}|${code}`)).toBe(false);
+    // the 42 CFR 410.31 categories: estrogen deficiency, vertebral abnormality, glucocorticoids, hyperparathyroidism, drug monitoring
+    for (const code of ['Z87.310', 'Z78.0', 'M80.08XA', 'M80.88XA', 'Z79.52', 'E21.0', 'Z79.83', 'Z79.811']) expect([code, family.has(`${ICD}|${code}`)]).toEqual([code, true]);
+  });
+
+  it('0743T and the family are not reported together, in both directions; nor 77089 with its components', () => {
+    const cpt = bySystem.get(CPT)!;
+    const notWith = (code: string): string[] => (cpt.get(code)!.property ?? []).filter((p) => p.code === 'not-reported-with').map((p) => p.valueCode!);
+    for (const code of ['0554T', '0555T', '0556T', '0557T']) {
+      expect(notWith(code)).toContain('0743T');
+      expect(notWith('0743T')).toContain(code);
+    }
+    for (const code of ['77090', '77091', '77092']) {
+      expect(notWith(code)).toContain('77089');
+      expect(notWith('77089')).toContain(code);
     }
   });
 
@@ -427,7 +490,8 @@ describe('seed provenance', () => {
   it('every provenance extension is complete and uses the verdict vocabulary', () => {
     expect(all.length).toBeGreaterThan(0);
     for (const p of all) {
-      expect(p.source).toMatch(/^[0-9]{3}_[0-9a-f]{16}\.txt \([0-9]{4}T\), .+/);
+      expect(p.source).toMatch(/^(coding guide for|short description of) [0-9]{4}T( \(truncated\))?, .+/);
+      expect(p.document).toMatch(/^[0-9]{3}_[0-9a-f]{16}\.txt$/);
       expect(p.original).toBeTruthy();
       expect(VERDICTS).toContain(p.verdict);
       if (!p.verdict.startsWith('correct')) expect([p.original, p.correction ?? p.reason]).toEqual([p.original, expect.any(String)]);
@@ -449,7 +513,7 @@ describe('seed provenance', () => {
     const seedFiles = fs.readdirSync(SEEDS).filter((f) => /^[0-9]{3}_.*\.txt$/.test(f));
     for (const file of seedFiles) {
       // each seed describes one headline code: its own description is traced on the CPT concept
-      expect([file, all.some((p) => p.source.startsWith(`${file} (`) && p.source.endsWith('code description'))]).toEqual([file, true]);
+      expect([file, all.some((p) => p.document === file && p.source.endsWith('code description'))]).toEqual([file, true]);
       let table: string | undefined;
       for (const line of fs.readFileSync(path.join(SEEDS, file), 'utf8').split('\n')) {
         const header = /^\|\s*([^|]+?)\s*\|/.exec(line);
@@ -461,7 +525,7 @@ describe('seed provenance', () => {
         if (!table || !row || line.startsWith('|---')) continue;
         const original = `${row[1]} | ${row[2]}`;
         counts[table] = (counts[table] ?? 0) + 1;
-        const traced = all.some((p) => p.source.startsWith(`${file} (`) && p.source.endsWith(table!) && p.original === original);
+        const traced = all.some((p) => p.document === file && p.source.endsWith(table!) && p.original === original);
         expect([file, table, original, traced]).toEqual([file, table, original, true]);
       }
     }
@@ -482,5 +546,29 @@ describe('seed provenance', () => {
         expect([c.code, sentence, seedText.includes(sentence.toLowerCase())]).toEqual([c.code, sentence, false]);
       }
     }
+  });
+});
+
+describe('public text', () => {
+  /** Every string a client or a page shows: all of a resource except its seed-provenance audit record. */
+  function publicStrings(node: unknown, out: string[] = []): string[] {
+    if (Array.isArray(node)) node.forEach((n) => publicStrings(n, out));
+    else if (node !== null && typeof node === 'object') {
+      if ((node as Extension).url === PROVENANCE) return out;
+      Object.values(node).forEach((v) => publicStrings(v, out));
+    } else if (typeof node === 'string') out.push(node);
+    return out;
+  }
+
+  it.each(files.map((f) => [f.file, f.resource] as const))('%s names no internal file and uses no review jargon', (_file, resource) => {
+    for (const text of publicStrings(resource)) {
+      expect(text).not.toMatch(/[0-9]{3}_[0-9a-f]{16}/);
+      expect(text).not.toMatch(/\bverdict\b|\bseed\b(?!-provenance)|seed's|\bS[0-4]\b/i);
+    }
+  });
+
+  it('the file name of a source is kept only in its provenance record', () => {
+    const documents = provenanceIn(files.map((f) => f.resource)).map((p) => p.document);
+    expect(new Set(documents).size).toBe(5);
   });
 });

@@ -84,4 +84,34 @@ describe('validateCode (ecosystem rules)', () => {
     expect(r).toMatchObject({ result: false, code: 'red', system: colours.url, version: '1' });
     expect(r.issues[0].messageId).toBe('Unable_to_resolve_value_Set_');
   });
+
+  it('says why a code is refused when the value set, or one it imports, excludes it with a comment', () => {
+    const comments = 'http://hl7.org/fhir/StructureDefinition/valueset-concept-comments';
+    const noBlue: ValueSet = {
+      resourceType: 'ValueSet',
+      url: 'http://example.org/vs/no-blue',
+      version: '1',
+      status: 'active',
+      compose: {
+        include: [{ system: colours.url }],
+        exclude: [{ system: colours.url, concept: [{ code: 'blue', extension: [{ url: comments, valueString: 'Blue is for the sea.' }] }, { code: 'mauve' }] }],
+      },
+    };
+    const importer: ValueSet = { resourceType: 'ValueSet', url: 'http://example.org/vs/importer', version: '1', status: 'active', compose: { include: [{ valueSet: [noBlue.url as string] }] } };
+    const withImport = new TerminologyRegistry([colours, fragment, noBlue]);
+    for (const [reg, valueSet] of [[registry, noBlue], [withImport, importer]] as const) {
+      const r = validateCode(reg, { ...base, target: { kind: 'value-set', valueSet }, codings: [{ system: colours.url, code: 'blue' }] });
+      expect(r.result).toBe(false);
+      expect(r.issues.find((i) => i.messageId === 'VALUESET_EXCLUDED_CODE')).toMatchObject({
+        severity: 'information',
+        txType: 'code-comment',
+        text: "The code 'blue' is excluded from the value set 'http://example.org/vs/no-blue|1': Blue is for the sea",
+      });
+      expect(r.message).toContain('Blue is for the sea');
+    }
+    // an exclusion without a comment is the plain answer
+    const plain = validateCode(registry, { ...base, target: { kind: 'value-set', valueSet: noBlue }, codings: [{ system: colours.url, code: 'mauve' }] });
+    expect(plain.result).toBe(false);
+    expect(plain.issues.map((i) => i.messageId)).not.toContain('VALUESET_EXCLUDED_CODE');
+  });
 });
