@@ -1,7 +1,7 @@
 import type { ValueSetComposeIncludeFilter } from 'fhir/r4';
 import { CodeSystemIndex, Concept, propertyValueText } from './code-system-index';
 import { issue, TerminologyError } from './issues';
-import { compileSafeRegex, safeTest, UnsafePatternError } from './safe-regex';
+import { ClientRegex, compileSafeRegex, safeTest, UnsafePatternError } from './safe-regex';
 
 /**
  * A compiled ValueSet.compose filter: `candidates` narrows the search where the filter can
@@ -91,11 +91,11 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
       return op === 'in' ? { test: inSet } : { test: (c) => !inSet(c) };
     }
     case 'regex': {
-      let regex: RegExp;
+      let regex: ClientRegex;
       try {
         regex = compileSafeRegex(value);
       } catch (e) {
-        const why = e instanceof UnsafePatternError || e instanceof SyntaxError ? e.message : 'invalid pattern';
+        const why = e instanceof UnsafePatternError ? e.message : 'invalid pattern';
         throw new TerminologyError({
           ...issue('error', 'invalid', 'vs-invalid', 'FILTER_NOT_UNDERSTOOD', [f.property, f.op, value, cs.url]),
           text: `The regex '${value}' in the filter on '${f.property}' cannot be used: ${why}`,
