@@ -13,6 +13,7 @@ import type {
 import type { CodeSystemIndex, Concept, PropertyValue } from './code-system-index';
 import { canonicalOf, ComposeContext, expandCompose, ExpansionEntry, newComposeContext, singleSystemMembers, statesSeveralVersions, SystemVersionRules } from './compose';
 import { LanguagePreference, parseLanguages } from './displays';
+import { checkDeadline } from './deadline';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
@@ -474,6 +475,7 @@ function selectMembers(
     const page: ExpansionEntry[] = [];
     let total = 0;
     for (const concept of concepts) {
+      checkDeadline();
       if (withoutInactive && concept.inactive && !concept.deprecated) continue;
       if (input.activeOnly && isInactive(cs, concept)) continue;
       if (input.excludeNotForUI && concept.notSelectable) continue;

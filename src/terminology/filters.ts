@@ -1,5 +1,6 @@
 import type { ValueSetComposeIncludeFilter } from 'fhir/r4';
 import { CodeSystemIndex, Concept, propertyValueText } from './code-system-index';
+import { checkDeadline } from './deadline';
 import { issue, TerminologyError } from './issues';
 import { ClientRegex, compileSafeRegex, safeTest, UnsafePatternError } from './safe-regex';
 
@@ -147,5 +148,8 @@ function hierarchyFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, o
 export function applyFilters(cs: CodeSystemIndex, filters: CompiledFilter[]): Concept[] {
   const seeded = filters.find((f) => f.candidates);
   const base = seeded?.candidates ? seeded.candidates() : cs.concepts;
-  return base.filter((c) => filters.every((f) => f.test(c)));
+  return base.filter((c) => {
+    checkDeadline();
+    return filters.every((f) => f.test(c));
+  });
 }

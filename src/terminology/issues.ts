@@ -92,6 +92,8 @@ const TEMPLATES = {
   MSG_WITHDRAWN: "Reference to withdrawn {0} {1}",
   MSG_EXPERIMENTAL: "Reference to experimental {0} {1}",
   MSG_RETIRED: "Reference to retired {0} {1}",
+  REQUEST_TOO_COSTLY: 'The request needs more than the {0} ms of processing one request may have here (REQUEST_DEADLINE_MS): narrow it (filters, count) or split it',
+  UCUM_CODE_TOO_LONG: 'The UCUM code is {0} characters long; codes of more than {1} characters are not evaluated here',
 } as const;
 
 export type MessageId = keyof typeof TEMPLATES;

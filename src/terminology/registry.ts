@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, ValueSet } from 'fhir/r4';
+import { BoundedCache } from './bounded-cache';
 import { applySupplements, CodeSystemIndex } from './code-system-index';
 import { issue, TerminologyError } from './issues';
 import { isLanguagePack } from './supplements';
@@ -33,15 +34,23 @@ type ByType = {
   ConceptMap: ConceptMap;
 };
 
-/** Indexes of code systems sent in requests, by content: the validator sends the same ones again and again. */
-const overlayIndexCache = new Map<string, CodeSystemIndex>();
-const OVERLAY_CACHE_LIMIT = 256;
+/**
+ * Indexes of code systems sent in requests, by content: the validator sends the same ones again
+ * and again. Bounded in bytes, so that a few huge code systems cannot hold the memory.
+ */
+export const sentIndexCache = new BoundedCache<CodeSystemIndex>('sent-code-system-indexes', 64 * 1024 * 1024);
+/** An index holds about this many heap bytes per character of its code system's JSON (measured on 100,000 concepts). */
+const INDEX_BYTES_PER_JSON_CHARACTER = 8;
 
-function contentKey(resource: CodeSystem, supplements: CodeSystem[]): string {
+function contentKey(resource: CodeSystem, supplements: CodeSystem[]): { key: string; jsonLength: number } {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(resource));
-  for (const s of supplements) hash.update(JSON.stringify(s));
-  return hash.digest('hex');
+  let jsonLength = 0;
+  for (const r of [resource, ...supplements]) {
+    const json = JSON.stringify(r);
+    jsonLength += json.length;
+    hash.update(json);
+  }
+  return { key: hash.digest('hex'), jsonLength };
 }
 
 /**
@@ -212,15 +221,11 @@ export class TerminologyRegistry {
       }
       return kept;
     }
-    const key = contentKey(resource, supplements);
-    const cached = overlayIndexCache.get(key);
+    const { key, jsonLength } = contentKey(resource, supplements);
+    const cached = sentIndexCache.get(key);
     if (cached) return cached;
     const index = buildIndex(applySupplements(resource, supplements));
-    if (overlayIndexCache.size >= OVERLAY_CACHE_LIMIT) {
-      const oldest = overlayIndexCache.keys().next().value;
-      if (oldest !== undefined) overlayIndexCache.delete(oldest);
-    }
-    overlayIndexCache.set(key, index);
+    sentIndexCache.set(key, index, jsonLength * INDEX_BYTES_PER_JSON_CHARACTER);
     return index;
   }
 
