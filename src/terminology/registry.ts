@@ -21,6 +21,8 @@ interface RegistryOptions extends OverlayOptions {
   requestScoped?: boolean;
   /** Resources read on first use rather than at start-up (large content that few requests need). */
   load?: () => TerminologyResource[];
+  /** Told when a resource of the server's content takes the place of another with the same url and version. */
+  warn?: (message: string) => void;
 }
 
 const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
@@ -82,6 +84,7 @@ export class TerminologyRegistry {
   private readonly activeSupplements?: Set<string>;
   private readonly requestScoped: boolean;
   private pending?: () => TerminologyResource[];
+  private readonly warn?: (message: string) => void;
 
   constructor(
     resources: TerminologyResource[],
@@ -91,6 +94,7 @@ export class TerminologyRegistry {
     this.problemOf = options.check;
     this.requestScoped = options.requestScoped === true;
     this.pending = options.load;
+    this.warn = options.warn;
     if (options.supplements) this.activeSupplements = new Set(options.supplements);
     for (const r of resources) this.add(r);
   }
@@ -145,7 +149,14 @@ export class TerminologyRegistry {
       const list = map.get(resource.url) ?? [];
       const same = list.findIndex((r) => r.version === resource.version);
       if (same < 0) list.push(resource);
-      else if (!(isComplete(list[same]) && !isComplete(resource))) list[same] = resource;
+      else {
+        const replaces = !(isComplete(list[same]) && !isComplete(resource));
+        this.warn?.(
+          `${type} ${canonicalOfResource(resource)} (id ${resource.id ?? '-'}) has the url and version of one loaded before (id ${list[same].id ?? '-'}): ` +
+            (replaces ? 'the later one is served' : 'the earlier, complete one is kept'),
+        );
+        if (replaces) list[same] = resource;
+      }
       map.set(resource.url, list);
     }
     if (resource.id) (this.byId[type] as Map<string, TerminologyResource>).set(resource.id, resource);
