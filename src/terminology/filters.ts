@@ -6,7 +6,8 @@ import { ClientRegex, compileSafeRegex, safeTest, UnsafePatternError } from './s
 
 /**
  * A compiled ValueSet.compose filter: `candidates` narrows the search where the filter can
- * (hierarchy filters), `test` decides membership of one concept.
+ * (hierarchy filters) and lists exactly the concepts that pass it; `test` decides membership of
+ * one concept.
  */
 export interface CompiledFilter {
   candidates?: () => Concept[];
@@ -148,8 +149,10 @@ function hierarchyFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, o
 export function applyFilters(cs: CodeSystemIndex, filters: CompiledFilter[]): Concept[] {
   const seeded = filters.find((f) => f.candidates);
   const base = seeded?.candidates ? seeded.candidates() : cs.concepts;
+  // the seeded filter's candidates pass it by construction: testing them again walks a deep hierarchy once per concept
+  const rest = filters.filter((f) => f !== seeded);
   return base.filter((c) => {
     checkDeadline();
-    return filters.every((f) => f.test(c));
+    return rest.every((f) => f.test(c));
   });
 }
