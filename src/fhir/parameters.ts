@@ -24,7 +24,10 @@ export interface ParameterLimits {
   maxStringLength: number;
 }
 
-export const parameterLimits: ParameterLimits = { maxParameters: 10_000, maxStringLength: 8_192 };
+export const DEFAULT_PARAMETER_LIMITS: Readonly<ParameterLimits> = { maxParameters: 10_000, maxStringLength: 8_192 };
+
+/** The limits in force (createApp sets them from its ServiceLimits). */
+export const parameterLimits: ParameterLimits = { ...DEFAULT_PARAMETER_LIMITS };
 
 export function configureParameterLimits(limits: ParameterLimits): void {
   Object.assign(parameterLimits, limits);

@@ -36,6 +36,7 @@ export interface ResourceCachesOptions {
 const keyOf = (r: TerminologyResource): string => `${r.resourceType}|${r.url ?? r.id ?? ''}|${r.version ?? ''}`;
 /** What an empty cache costs (its id, maps and bookkeeping), so that empty caches count too. */
 const EMPTY_CACHE_BYTES = 1024;
+export const CLIENT_CACHES_BYTES = 32 * 1024 * 1024;
 /** A parsed resource takes about this many heap bytes per character of its JSON. */
 const HEAP_BYTES_PER_JSON_CHARACTER = 3;
 
@@ -47,7 +48,7 @@ export class ResourceCaches {
 
   constructor(options: ResourceCachesOptions = {}) {
     this.idleMs = options.idleMs ?? 30 * 60_000;
-    this.entries = new BoundedCache<Entry>('client-resource-caches', options.maxBytes ?? 32 * 1024 * 1024);
+    this.entries = new BoundedCache<Entry>('client-resource-caches', options.maxBytes ?? CLIENT_CACHES_BYTES);
     this.maxResourcesPerCache = options.maxResourcesPerCache ?? 5000;
     this.now = options.now ?? Date.now;
   }

@@ -1,4 +1,9 @@
 import type { Request } from 'express';
+import { DEFAULT_BATCH_LIMITS } from '../fhir/batch-bundle';
+import { DEFAULT_PARAMETER_LIMITS } from '../fhir/parameters';
+import { CLIENT_CACHES_BYTES } from '../fhir/resource-caches';
+import { SENT_INDEX_CACHE_BYTES } from '../terminology/registry';
+import { UCUM_CACHE_BYTES } from '../terminology/ucum';
 
 /**
  * What one client may make the server do, and how the server process guards itself: every bound
@@ -71,16 +76,16 @@ export const SETTINGS = {
     requestDeadlineMs: { variable: 'REQUEST_DEADLINE_MS', default: 5_000, unit: 'ms' },
     maxBodyBytes: { variable: 'MAX_BODY_BYTES', default: 20 * MiB, unit: 'bytes' },
     maxJsonDepth: { variable: 'MAX_JSON_DEPTH', default: 128, unit: 'count' },
-    maxParameters: { variable: 'MAX_PARAMETERS', default: 10_000, unit: 'count' },
-    maxStringLength: { variable: 'MAX_STRING_LENGTH', default: 8_192, unit: 'characters' },
-    maxBatchEntries: { variable: 'MAX_BATCH_ENTRIES', default: 1_000, unit: 'count' },
-    maxBatchResponseBytes: { variable: 'MAX_BATCH_RESPONSE_BYTES', default: 32 * MiB, unit: 'bytes' },
+    maxParameters: { variable: 'MAX_PARAMETERS', default: DEFAULT_PARAMETER_LIMITS.maxParameters, unit: 'count' },
+    maxStringLength: { variable: 'MAX_STRING_LENGTH', default: DEFAULT_PARAMETER_LIMITS.maxStringLength, unit: 'characters' },
+    maxBatchEntries: { variable: 'MAX_BATCH_ENTRIES', default: DEFAULT_BATCH_LIMITS.maxEntries, unit: 'count' },
+    maxBatchResponseBytes: { variable: 'MAX_BATCH_RESPONSE_BYTES', default: DEFAULT_BATCH_LIMITS.maxResponseBytes, unit: 'bytes' },
     maxResponseBytes: { variable: 'MAX_RESPONSE_BYTES', default: 32 * MiB, unit: 'bytes' },
   },
   caches: {
-    sentCodeSystemIndexes: { variable: 'CACHE_SENT_INDEXES_BYTES', default: 64 * MiB, unit: 'bytes' },
-    clientResourceCaches: { variable: 'CACHE_CLIENT_CACHES_BYTES', default: 32 * MiB, unit: 'bytes' },
-    ucumUnits: { variable: 'CACHE_UCUM_BYTES', default: 4 * MiB, unit: 'bytes' },
+    sentCodeSystemIndexes: { variable: 'CACHE_SENT_INDEXES_BYTES', default: SENT_INDEX_CACHE_BYTES, unit: 'bytes' },
+    clientResourceCaches: { variable: 'CACHE_CLIENT_CACHES_BYTES', default: CLIENT_CACHES_BYTES, unit: 'bytes' },
+    ucumUnits: { variable: 'CACHE_UCUM_BYTES', default: UCUM_CACHE_BYTES, unit: 'bytes' },
   },
   server: {
     headersTimeoutMs: { variable: 'HEADERS_TIMEOUT_MS', default: 20_000, unit: 'ms' },

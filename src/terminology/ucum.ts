@@ -42,6 +42,7 @@ export const MAX_UCUM_CODE_LENGTH = 256;
 
 /** Units checked and described, shared by every UCUM index (the answer depends on the code alone). */
 export const ucumUnitCache = new BoundedCache<Concept | null>('ucum-units', 4 * 1024 * 1024);
+export const UCUM_CACHE_BYTES = ucumUnitCache.stats().maxBytes;
 
 /** Rough heap cost of a cached unit: its strings (two bytes a character) and the objects around them. */
 function cachedBytes(code: string, concept: Concept | null): number {
