@@ -117,12 +117,13 @@ await measure(
 );
 
 // 3. Parameters with many repeats
-const repeated = (n, p) => json({ resourceType: 'Parameters', parameter: [{ name: 'url', valueUri: 'http://www.ama-assn.org/go/cpt' }, { name: 'code', valueCode: '0556T' }, ...Array.from({ length: n }, () => p)] });
+// $lookup names its code system with `system`, CodeSystem/$validate-code with `url`
+const repeated = (n, p, systemParameter = 'system') => json({ resourceType: 'Parameters', parameter: [{ name: systemParameter, valueUri: 'http://www.ama-assn.org/go/cpt' }, { name: 'code', valueCode: '0556T' }, ...Array.from({ length: n }, () => p)] });
 const hundredThousand = repeated(100_000, { name: 'property', valueCode: 'display' });
 await measure(`Parameters: 100,000 repeats of one parameter (${(hundredThousand.length / 1e6).toFixed(1)} MB)`, [() => send('/fhir/CodeSystem/$lookup', hundredThousand)]);
 const tenThousand = repeated(9_990, { name: 'property', valueCode: 'display' });
 await measure('Parameters: 9,990 repeats (under MAX_PARAMETERS)', [() => send('/fhir/CodeSystem/$lookup', tenThousand)]);
-const txResources = repeated(50_000, { name: 'tx-resource', resource: codeSystem('http://example.org/tiny', ['a']) });
+const txResources = repeated(50_000, { name: 'tx-resource', resource: codeSystem('http://example.org/tiny', ['a']) }, 'url');
 await measure('Parameters: 50,000 tx-resource', [() => send('/fhir/CodeSystem/$validate-code', txResources)]);
 
 // 4. batches of reads of a large core value set

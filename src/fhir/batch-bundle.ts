@@ -18,7 +18,8 @@ export interface BatchLimits {
   maxResponseBytes: number;
 }
 
-export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEntries: 1000, maxResponseBytes: 32 * 1024 * 1024 };
+// 16 MiB of JSON takes a few hundred milliseconds to serialise, during which no one else is served
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEntries: 1000, maxResponseBytes: 16 * 1024 * 1024 };
 
 /** One entry's request, with its URL taken apart. */
 export interface BatchEntryRequest {
@@ -90,6 +91,9 @@ export function entryRequest(entry: unknown, index: number, baseUrl: string): Ba
   return request;
 }
 
+/** About what one entry refused for size takes in the answer. */
+const REFUSAL_BYTES = 700;
+
 function batchTooLarge(limits: BatchLimits): FhirError {
   return tooCostly(`The answers to this batch pass ${limits.maxResponseBytes} bytes (MAX_BATCH_RESPONSE_BYTES): this entry and the rest are not answered; split the batch`);
 }
@@ -115,14 +119,19 @@ export function processBatch(
   limits: BatchLimits = DEFAULT_BATCH_LIMITS,
 ): Bundle {
   const entries = batchEntries(body, limits.maxEntries);
+  // room is kept for the refusals, so that the whole answer stays within the bound
+  const budget = limits.maxResponseBytes - entries.length * REFUSAL_BYTES;
   let bytes = 0;
+  let full = false;
   const responses = entries.map((entry, index): BundleEntry => {
     try {
-      if (bytes > limits.maxResponseBytes) throw batchTooLarge(limits);
+      if (full) throw batchTooLarge(limits);
       const resource = handle(entryRequest(entry, index, baseUrl));
-      const size = jsonLength(resource);
-      bytes += size;
-      if (bytes > limits.maxResponseBytes) throw batchTooLarge(limits);
+      bytes += jsonLength(resource);
+      if (bytes > budget) {
+        full = true;
+        throw batchTooLarge(limits);
+      }
       return { resource, response: { status: statusLine(200) } };
     } catch (e) {
       const known = clientErrorResponse(e);

@@ -36,7 +36,7 @@ export interface ResourceCachesOptions {
 const keyOf = (r: TerminologyResource): string => `${r.resourceType}|${r.url ?? r.id ?? ''}|${r.version ?? ''}`;
 /** What an empty cache costs (its id, maps and bookkeeping), so that empty caches count too. */
 const EMPTY_CACHE_BYTES = 1024;
-export const CLIENT_CACHES_BYTES = 32 * 1024 * 1024;
+export const CLIENT_CACHES_BYTES = 16 * 1024 * 1024;
 /** A parsed resource takes about this many heap bytes per character of its JSON. */
 const HEAP_BYTES_PER_JSON_CHARACTER = 3;
 

@@ -193,7 +193,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
         options.baseUrl,
         handle,
         (e, index) => log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-        { maxEntries: limits.request.maxBatchEntries, maxResponseBytes: limits.request.maxBatchResponseBytes },
+        { maxEntries: limits.request.maxBatchEntries, maxResponseBytes: Math.min(limits.request.maxBatchResponseBytes, limits.request.maxResponseBytes) },
       );
       sendResource(req, res, 200, bundle);
     }),

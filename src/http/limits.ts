@@ -80,7 +80,7 @@ export const SETTINGS = {
     maxStringLength: { variable: 'MAX_STRING_LENGTH', default: DEFAULT_PARAMETER_LIMITS.maxStringLength, unit: 'characters' },
     maxBatchEntries: { variable: 'MAX_BATCH_ENTRIES', default: DEFAULT_BATCH_LIMITS.maxEntries, unit: 'count' },
     maxBatchResponseBytes: { variable: 'MAX_BATCH_RESPONSE_BYTES', default: DEFAULT_BATCH_LIMITS.maxResponseBytes, unit: 'bytes' },
-    maxResponseBytes: { variable: 'MAX_RESPONSE_BYTES', default: 32 * MiB, unit: 'bytes' },
+    maxResponseBytes: { variable: 'MAX_RESPONSE_BYTES', default: DEFAULT_BATCH_LIMITS.maxResponseBytes, unit: 'bytes' },
   },
   caches: {
     sentCodeSystemIndexes: { variable: 'CACHE_SENT_INDEXES_BYTES', default: SENT_INDEX_CACHE_BYTES, unit: 'bytes' },

@@ -40,7 +40,7 @@ type ByType = {
  * Indexes of code systems sent in requests, by content: the validator sends the same ones again
  * and again. Bounded in bytes, so that a few huge code systems cannot hold the memory.
  */
-export const sentIndexCache = new BoundedCache<CodeSystemIndex>('sent-code-system-indexes', 64 * 1024 * 1024);
+export const sentIndexCache = new BoundedCache<CodeSystemIndex>('sent-code-system-indexes', 32 * 1024 * 1024);
 export const SENT_INDEX_CACHE_BYTES = sentIndexCache.stats().maxBytes;
 /** An index holds about this many heap bytes per character of its code system's JSON (measured on 100,000 concepts). */
 const INDEX_BYTES_PER_JSON_CHARACTER = 8;
