@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Bundle, BundleEntry, FhirResource, OperationOutcome, Resource } from 'fhir/r4';
-import { badRequest, clientErrorResponse, operationOutcome, tooCostly } from './operation-outcome';
+import { jsonLength } from './json-measure';
+import { badRequest, clientErrorResponse, FhirError, operationOutcome, tooCostly } from './operation-outcome';
 import type { QueryValues } from './parameters';
 
 /**
@@ -9,8 +10,16 @@ import type { QueryValues } from './parameters';
  * fails. Entries are independent: one that fails does not stop the others.
  */
 
-/** More entries than this is a 422: split the batch. */
-export const MAX_BATCH_ENTRIES = 1000;
+/** What one batch may ask for: entries past either bound answer 422 too-costly. */
+export interface BatchLimits {
+  /** More entries than this is a 422 for the whole batch: split it. */
+  maxEntries: number;
+  /** Once the answers so far reach this many bytes, the remaining entries answer 422. */
+  maxResponseBytes: number;
+}
+
+// 16 MiB of JSON takes a few hundred milliseconds to serialise, during which no one else is served
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEntries: 1000, maxResponseBytes: 16 * 1024 * 1024 };
 
 /** One entry's request, with its URL taken apart. */
 export interface BatchEntryRequest {
@@ -26,7 +35,7 @@ export type BatchEntryHandler = (request: BatchEntryRequest) => FhirResource;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The entries of a batch Bundle; anything else is a 400 for the whole request. */
-export function batchEntries(body: unknown): unknown[] {
+export function batchEntries(body: unknown, maxEntries = DEFAULT_BATCH_LIMITS.maxEntries): unknown[] {
   if (!isObject(body) || body.resourceType !== 'Bundle') {
     throw badRequest(`POST to the base URL takes a Bundle of type batch${isObject(body) && typeof body.resourceType === 'string' ? `, not a ${body.resourceType}` : ''}`);
   }
@@ -36,7 +45,7 @@ export function batchEntries(body: unknown): unknown[] {
   }
   if (body.entry === undefined) return [];
   if (!Array.isArray(body.entry)) throw badRequest('Bundle.entry must be an array', 'Bundle.entry');
-  if (body.entry.length > MAX_BATCH_ENTRIES) throw tooCostly(`A batch may hold at most ${MAX_BATCH_ENTRIES} entries, not ${body.entry.length}: split it`);
+  if (body.entry.length > maxEntries) throw tooCostly(`A batch may hold at most ${maxEntries} entries (MAX_BATCH_ENTRIES), not ${body.entry.length}: split it`);
   return body.entry;
 }
 
@@ -68,13 +77,25 @@ export function entryRequest(entry: unknown, index: number, baseUrl: string): Ba
   if (parsed.origin !== base.origin || !parsed.pathname.startsWith(base.pathname)) {
     throw badRequest(`${where}.request.url '${url}' is not on this server (${base.href})`, `${where}.request.url`);
   }
-  const path = parsed.pathname.slice(base.pathname.length).split('/').filter(Boolean).map(decodeURIComponent);
+  let path: string[];
+  try {
+    path = parsed.pathname.slice(base.pathname.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw badRequest(`${where}.request.url '${url}' has a malformed %-escape`, `${where}.request.url`);
+  }
   const request: BatchEntryRequest = { method, path, query: queryValues(parsed.searchParams) };
   if (method === 'POST') {
     if (!isObject(entry.resource)) throw badRequest(`${where} is a POST without a resource`, `${where}.resource`);
     request.resource = entry.resource as unknown as Resource;
   }
   return request;
+}
+
+/** About what one entry refused for size takes in the answer. */
+const REFUSAL_BYTES = 700;
+
+function batchTooLarge(limits: BatchLimits): FhirError {
+  return tooCostly(`The answers to this batch pass ${limits.maxResponseBytes} bytes (MAX_BATCH_RESPONSE_BYTES): this entry and the rest are not answered; split the batch`);
 }
 
 function statusLine(status: number): string {
@@ -90,11 +111,27 @@ function failure(status: number, outcome: OperationOutcome): BundleEntry {
  * become that entry's 4xx; anything else is a bug: reported to `onBug` and answered 500 for
  * that entry alone.
  */
-export function processBatch(body: unknown, baseUrl: string, handle: BatchEntryHandler, onBug: (error: unknown, index: number) => void): Bundle {
-  const entries = batchEntries(body);
+export function processBatch(
+  body: unknown,
+  baseUrl: string,
+  handle: BatchEntryHandler,
+  onBug: (error: unknown, index: number) => void,
+  limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+): Bundle {
+  const entries = batchEntries(body, limits.maxEntries);
+  // room is kept for the refusals, so that the whole answer stays within the bound
+  const budget = limits.maxResponseBytes - entries.length * REFUSAL_BYTES;
+  let bytes = 0;
+  let full = false;
   const responses = entries.map((entry, index): BundleEntry => {
     try {
+      if (full) throw batchTooLarge(limits);
       const resource = handle(entryRequest(entry, index, baseUrl));
+      bytes += jsonLength(resource);
+      if (bytes > budget) {
+        full = true;
+        throw batchTooLarge(limits);
+      }
       return { resource, response: { status: statusLine(200) } };
     } catch (e) {
       const known = clientErrorResponse(e);

@@ -16,6 +16,8 @@ export class FhirError extends Error {
     message: string,
     readonly expression?: string[],
     readonly extraIssues: OperationOutcomeIssue[] = [],
+    /** For a 405: the methods the target does allow (the Allow header). */
+    readonly allowedMethods?: string[],
   ) {
     super(message);
     this.name = 'FhirError';
@@ -38,6 +40,8 @@ export const badRequest = (message: string, parameter?: string): FhirError =>
 
 export const notSupported = (message: string, parameter?: string): FhirError =>
   new FhirError(400, 'not-supported', message, parameter ? [parameter] : undefined);
+
+export const methodNotAllowed = (message: string, allowed: string[]): FhirError => new FhirError(405, 'not-supported', message, undefined, [], allowed);
 
 export const notFound = (message: string): FhirError => new FhirError(404, 'not-found', message);
 

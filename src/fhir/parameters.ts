@@ -7,7 +7,7 @@ import type {
   ParametersParameter,
   Resource,
 } from 'fhir/r4';
-import { badRequest } from './operation-outcome';
+import { badRequest, tooCostly } from './operation-outcome';
 
 /**
  * Operation input, from a GET query or a POST Parameters body, checked against the official
@@ -16,6 +16,37 @@ import { badRequest } from './operation-outcome';
  */
 
 export type ParameterValue = string | number | boolean | Coding | CodeableConcept | Resource | ParametersParameter[];
+
+/** Bounds on what one request's parameters may hold (set from the service's limits at start-up). */
+export interface ParameterLimits {
+  maxParameters: number;
+  /** Longest text value: a code, display, url or filter. */
+  maxStringLength: number;
+}
+
+export const DEFAULT_PARAMETER_LIMITS: Readonly<ParameterLimits> = { maxParameters: 10_000, maxStringLength: 8_192 };
+
+/** The limits in force (createApp sets them from its ServiceLimits). */
+export const parameterLimits: ParameterLimits = { ...DEFAULT_PARAMETER_LIMITS };
+
+export function configureParameterLimits(limits: ParameterLimits): void {
+  Object.assign(parameterLimits, limits);
+}
+
+/** A text value longer than the limit is a 400 naming the parameter (and, for a Coding, the element). */
+function checkTextLengths(name: string, value: ParameterValue): void {
+  const max = parameterLimits.maxStringLength;
+  const check = (text: unknown, where: string): void => {
+    if (typeof text === 'string' && text.length > max) {
+      throw badRequest(`Parameter '${where}' is ${text.length} characters long; text values may have at most ${max} (MAX_STRING_LENGTH)`, name);
+    }
+  };
+  if (typeof value === 'string') return check(value, name);
+  if (typeof value !== 'object' || Array.isArray(value) || 'resourceType' in value) return;
+  const codings = 'coding' in value ? (value.coding ?? []) : [value as Coding];
+  if ('text' in value) check(value.text, `${name}.text`);
+  for (const c of codings) for (const key of ['system', 'version', 'code', 'display'] as const) check(c[key], `${name}.${key}`);
+}
 
 /** Parameters the HL7 terminology ecosystem adds to the R4 operations. */
 const ECOSYSTEM_PARAMETERS: OperationDefinitionParameter[] = [
@@ -159,7 +190,8 @@ export function parseQuery(def: OperationDefinition, query: QueryValues): Operat
       if (type === 'CodeableConcept') return { coding: [codingFromQuery(raw)] };
       throw badRequest(`Parameter '${name}' (${type}) can only be given in a POST Parameters body`, name);
     });
-    values.set(name, [...(values.get(name) ?? []), ...parsed]);
+    for (const v of parsed) checkTextLengths(name, v);
+    append(values, name, parsed);
   }
   return checkCardinality(def, values);
 }
@@ -233,16 +265,29 @@ export function parseBody(def: OperationDefinition, body: unknown): OperationInp
   if (params.parameter !== undefined && !Array.isArray(params.parameter)) {
     throw badRequest('Parameters.parameter must be an array', 'Parameters.parameter');
   }
+  const list = params.parameter ?? [];
+  if (list.length > parameterLimits.maxParameters) {
+    throw tooCostly(`The Parameters body has ${list.length} parameters; a request may have at most ${parameterLimits.maxParameters} (MAX_PARAMETERS)`);
+  }
   const values = new Map<string, ParameterValue[]>();
-  for (const [i, p] of (params.parameter ?? []).entries()) {
+  for (const [i, p] of list.entries()) {
     if (!p || typeof p !== 'object' || typeof p.name !== 'string') {
       throw badRequest(`Parameters.parameter[${i}] has no name`, `Parameters.parameter[${i}]`);
     }
     const spec = definitionOf(def, p.name);
     if (!spec) continue;
-    values.set(p.name, [...(values.get(p.name) ?? []), valueOf(p, spec)]);
+    const value = valueOf(p, spec);
+    checkTextLengths(p.name, value);
+    append(values, p.name, [value]);
   }
   return checkCardinality(def, values);
+}
+
+/** Add to a parameter's list in place: copying it on every repeat made parsing quadratic. */
+function append(values: Map<string, ParameterValue[]>, name: string, more: ParameterValue[]): void {
+  const list = values.get(name);
+  if (list) list.push(...more);
+  else values.set(name, more);
 }
 
 function checkCardinality(def: OperationDefinition, values: Map<string, ParameterValue[]>): OperationInput {

@@ -2,9 +2,12 @@ import express, { NextFunction, Request, Response } from 'express';
 import type { Resource } from 'fhir/r4';
 import { processBatch } from '../fhir/batch-bundle';
 import { capabilityStatement, operationDefinition, operationDefinitions, terminologyCapabilities } from '../fhir/capabilities';
-import { FhirError, notFound } from '../fhir/operation-outcome';
-import { parameters } from '../fhir/parameters';
+import { checkJsonDepth } from '../fhir/json-measure';
+import { FhirError, methodNotAllowed, notFound } from '../fhir/operation-outcome';
+import { configureParameterLimits, parameters } from '../fhir/parameters';
 import { searchResources, searchsetBundle, summarize } from '../fhir/search';
+import { cacheStats } from '../terminology/bounded-cache';
+import { Deadline } from '../terminology/deadline';
 import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
 import { batchEntryHandler } from './batch';
 import { errorHandler } from './errors';
@@ -12,6 +15,7 @@ import { cacheControlOperation } from '../fhir/operations/cache-control';
 import { ResourceCaches } from '../fhir/resource-caches';
 import { isOperation, operationCallOf, runOperation, SERVED_FHIR_VERSION, systemOperationInput, terminologyType, TerminologyService } from './operations';
 import { renderHtml } from './html';
+import { DEFAULT_LIMITS, limitsOf, ServiceLimits } from './limits';
 import { prefersHtml, responseType, sendResource } from './respond';
 
 export interface AppOptions {
@@ -22,19 +26,24 @@ export interface AppOptions {
   accessLog?: (line: string) => void;
   /** Clients' resource caches ($cache-control); a fresh store by default. */
   caches?: ResourceCaches;
-  /** Largest request body accepted. */
+  /** Largest request body accepted (default: limits.request.maxBodyBytes). */
   bodyLimit?: string;
+  /** What one request may ask for (DEFAULT_LIMITS when absent). */
+  limits?: ServiceLimits;
   log?: (message: string) => void;
 }
+
+/** The pages are static: their own inline styles, a link to the JSON, nothing else. */
+const HTML_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const SUMMARY_MODES = new Set(['true', 'false', 'text', 'data', 'count']);
 
 type Route = (req: Request, res: Response) => void;
 
-/** Express `async`-free routes: errors thrown go to the error handler. */
+/** Express `async`-free routes, each under the request's processing deadline: errors thrown go to the error handler. */
 const route = (fn: Route) => (req: Request, res: Response, next: NextFunction) => {
   try {
-    fn(req, res);
+    new Deadline(limitsOf(req).requestDeadlineMs).run(() => fn(req, res));
   } catch (e) {
     next(e);
   }
@@ -49,6 +58,9 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   const app = express();
   const service: TerminologyService = { registry, caches: options.caches ?? new ResourceCaches() };
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  app.locals.limits = limits;
+  configureParameterLimits(limits.request);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('etag', false);
@@ -67,7 +79,8 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   app.use((req, res, next) => {
     res.set({
       'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Headers': 'Content-Type, Accept, Accept-Language, Authorization, Prefer',
+      'Access-Control-Allow-Headers': 'Content-Type, Accept, Accept-Language, Authorization, Prefer, X-Cache-Id',
+      'Access-Control-Expose-Headers': 'X-Cache-Id, Allow',
       'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
@@ -78,11 +91,23 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
     }
     next();
   });
-  app.use(express.json({ type: ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'], limit: options.bodyLimit ?? '20mb' }));
+  app.use(express.json({ type: ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'], limit: options.bodyLimit ?? limits.request.maxBodyBytes }));
+  app.use((req, _res, next) => {
+    // before anything walks the body: a recursive walk of 100,000 nested levels overflows the stack
+    if (typeof req.body === 'object' && req.body !== null) {
+      try {
+        checkJsonDepth(req.body, limits.request.maxJsonDepth);
+      } catch (e) {
+        next(e);
+        return;
+      }
+    }
+    next();
+  });
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', caches: cacheStats() });
   });
 
   const fhir = express.Router();
@@ -139,7 +164,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   fhir.all(
     '/\\$versions',
     route((req, res) => {
-      if (req.method !== 'GET' && req.method !== 'POST') throw new FhirError(405, 'not-supported', `${req.method} is not allowed on $versions: use GET or POST`);
+      if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed(`${req.method} is not allowed on $versions: use GET or POST`, ['GET', 'POST']);
       sendResource(req, res, 200, parameters([{ name: 'version', valueCode: SERVED_FHIR_VERSION }, { name: 'default', valueCode: SERVED_FHIR_VERSION }]));
     }),
   );
@@ -163,8 +188,12 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
     route((req, res) => {
       if (req.body === undefined) throw new FhirError(415, 'not-supported', 'POST a FHIR Bundle of type batch as application/fhir+json (or application/json)');
       const handle = batchEntryHandler(service, req.get('accept-language'), req.get('x-cache-id'));
-      const bundle = processBatch(req.body, options.baseUrl, handle, (e, index) =>
-        log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      const bundle = processBatch(
+        req.body,
+        options.baseUrl,
+        handle,
+        (e, index) => log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+        { maxEntries: limits.request.maxBatchEntries, maxResponseBytes: Math.min(limits.request.maxBatchResponseBytes, limits.request.maxResponseBytes) },
       );
       sendResource(req, res, 200, bundle);
     }),
@@ -204,6 +233,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
       const resource = registry.read(type, String(req.params.id));
       if (!resource) throw notFound(`${type}/${req.params.id} is not known to this server`);
       if (prefersHtml(req)) {
+        res.set('Content-Security-Policy', HTML_CONTENT_SECURITY_POLICY);
         res.type('html').send(renderHtml(resource, `${options.baseUrl}/${type}/${resource.id}?_format=json`));
         return;
       }
@@ -213,7 +243,9 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   );
   fhir.use(
     route((req) => {
-      throw new FhirError(req.method === 'GET' ? 404 : 405, 'not-supported', `${req.method} ${req.path} is not supported by this server`);
+      const message = `${req.method} ${req.path} is not supported by this server`;
+      if (req.method === 'GET') throw new FhirError(404, 'not-supported', message);
+      throw methodNotAllowed(message, req.path === '/' ? ['POST'] : ['GET']);
     }),
   );
 

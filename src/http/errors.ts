@@ -13,6 +13,7 @@ interface HttpLikeError {
 export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
     const known = clientErrorResponse(err);
+    if (err instanceof FhirError && err.allowedMethods) res.set('Allow', err.allowedMethods.join(', '));
     if (known) return sendResource(req, res, known.status, known.outcome);
     const e = err as HttpLikeError;
     if (e?.type === 'entity.parse.failed') {

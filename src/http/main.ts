@@ -1,11 +1,16 @@
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { loadFhirCoreTerminology } from '../content/fhir-core';
 import { loadResources } from '../content/load-resources';
-import { TerminologyRegistry } from '../terminology/registry';
+import { ResourceCaches } from '../fhir/resource-caches';
+import { sentIndexCache, TerminologyRegistry } from '../terminology/registry';
+import { ucumUnitCache } from '../terminology/ucum';
 import { createApp } from './app';
+import { announceReady, applyServerSettings, drainOnSignal, EXIT_START_FAILED, listen, superviseWorkers } from './lifecycle';
+import { limitsFromEnvironment, ServiceLimits } from './limits';
 
 /**
  * Start-up: load and validate the content, index it, listen. Configuration by environment:
@@ -13,7 +18,7 @@ import { createApp } from './app';
  * directories of FHIR JSON, separated by the path delimiter; `content/` is loaded when present),
  * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets), WORKERS
  * (processes sharing the port: a number, or `auto` for one per core; 1 by default), ACCESS_LOG
- * (`on`: one JSON line per request on stdout).
+ * (`on`: one JSON line per request on stdout), and the limits of ./limits (README, "Limits").
  */
 function projectRoot(): string {
   let dir = __dirname;
@@ -25,7 +30,9 @@ function projectRoot(): string {
   return dir;
 }
 
-function main(): void {
+const log = (message: string): void => void process.stderr.write(`${message}\n`);
+
+async function main(limits: ServiceLimits): Promise<void> {
   const started = process.hrtime.bigint();
   const root = projectRoot();
   const port = Number(process.env.PORT ?? 8080);
@@ -36,60 +43,41 @@ function main(): void {
   if (existsSync(imported)) dirs.push(imported);
   for (const d of (process.env.CONTENT_DIRS ?? '').split(path.delimiter).filter(Boolean)) dirs.push(path.resolve(d));
 
+  sentIndexCache.resize(limits.caches.sentCodeSystemIndexes);
+  ucumUnitCache.resize(limits.caches.ucumUnits);
   const resources = loadResources(dirs);
   // FHIR's own code systems and value sets answer too, read on first use (FHIR_CORE_TERMINOLOGY=off: not at all).
   const core = process.env.FHIR_CORE_TERMINOLOGY === 'off' ? undefined : TerminologyRegistry.lazy(loadFhirCoreTerminology);
-  const registry = new TerminologyRegistry(resources, core);
+  const registry = new TerminologyRegistry(resources, core, { warn: (m) => log(`Warning: ${m}`) });
   for (const r of resources) if (r.resourceType === 'CodeSystem' && !r.supplements) registry.index(r);
   const { version } = require(path.join(root, 'package.json')) as { version: string };
   const accessLog = process.env.ACCESS_LOG === 'on' ? (line: string) => void process.stdout.write(`${line}\n`) : undefined;
-  const app = createApp(registry, { baseUrl, softwareVersion: version, accessLog });
-  const server = app.listen(port, host, () => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-    process.stdout.write(`Terminology server ready at ${baseUrl} (${resources.length} resources from ${dirs.length} directories, ${ms.toFixed(0)} ms, RSS ${rss} MB)\n`);
-  });
-  server.keepAliveTimeout = 65_000;
-  const stop = (): void => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const caches = new ResourceCaches({ maxBytes: limits.caches.clientResourceCaches });
+  const app = createApp(registry, { baseUrl, softwareVersion: version, accessLog, caches, limits });
+  const server = createServer(app);
+  applyServerSettings(server, limits.server);
+  drainOnSignal(server, limits.server.shutdownGraceMs, log);
+  await listen(server, port, host);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
+  process.stdout.write(`Terminology server ready at ${baseUrl} (pid ${process.pid}, ${resources.length} resources from ${dirs.length} directories, ${ms.toFixed(0)} ms, RSS ${rss} MB)\n`);
+  announceReady();
 }
 
-/** Several identical processes on one port (the content is immutable, so they need nothing shared). */
-function supervise(workers: number): void {
-  let stopping = false;
-  for (let i = 0; i < workers; i++) cluster.fork();
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    if (code === 1 && !worker.exitedAfterDisconnect) {
-      // a worker that could not start (bad content) will not start on a retry either
-      process.stderr.write(`Worker ${worker.process.pid} failed to start; stopping\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`Worker ${worker.process.pid} ended (${signal ?? code}); starting another\n`);
-    cluster.fork();
-  });
-  const stop = (): void => {
-    stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-    setTimeout(() => process.exit(0), 6000).unref();
-    cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+function startUpFailed(e: unknown): never {
+  log(`Start-up failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(EXIT_START_FAILED);
 }
 
+let limits: ServiceLimits;
+try {
+  limits = limitsFromEnvironment(process.env);
+} catch (e) {
+  startUpFailed(e);
+}
 const requested = process.env.WORKERS === 'auto' ? availableParallelism() : Number(process.env.WORKERS ?? 1);
 if (cluster.isPrimary && requested > 1) {
-  supervise(requested);
+  superviseWorkers(requested, limits.server.shutdownGraceMs, log);
 } else {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`Start-up failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
+  main(limits).catch(startUpFailed);
 }

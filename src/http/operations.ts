@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { FhirResource, OperationDefinition, OperationDefinitionParameter } from 'fhir/r4';
 import { operationDefinition } from '../fhir/capabilities';
-import { FhirError, notFound } from '../fhir/operation-outcome';
+import { FhirError, methodNotAllowed, notFound } from '../fhir/operation-outcome';
 import { batchValidateCodeOperation } from '../fhir/operations/batch-validate-code';
 import { expandOperation } from '../fhir/operations/expand';
 import type { OperationRequest } from '../fhir/operations/context';
@@ -102,7 +102,7 @@ function inputFor(def: OperationDefinition, call: OperationCall): OperationInput
     if (call.body === undefined) throw new FhirError(415, 'not-supported', 'POST a FHIR Parameters resource as application/fhir+json (or application/json)');
     return parseBody(def, call.body);
   }
-  throw new FhirError(405, 'not-supported', `${call.method} is not allowed on ${call.type}/${call.name}: use GET or POST`);
+  throw methodNotAllowed(`${call.method} is not allowed on ${call.type}/${call.name}: use GET or POST`, ['GET', 'POST']);
 }
 
 /** Run `[type]/[id]/$[name]` or `[type]/$[name]`. */

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import type { Resource } from 'fhir/r4';
-import { FhirError } from '../fhir/operation-outcome';
+import { jsonLength } from '../fhir/json-measure';
+import { FhirError, tooCostly } from '../fhir/operation-outcome';
+import { limitsOf } from './limits';
 
 const JSON_FORMATS = new Set(['json', 'application/json', 'application/fhir+json', 'application/json+fhir']);
 
@@ -36,5 +38,12 @@ export function sendResource(req: Request, res: Response, status: number, resour
     // an unsupported _format is reported by the error handler; the error itself still goes out as JSON
   }
   const pretty = queryString(req, '_pretty') === 'true';
+  const { maxResponseBytes } = limitsOf(req);
+  // measured before it is serialised: a response of hundreds of megabytes must not be built at all
+  if (jsonLength(resource) > maxResponseBytes) {
+    const refusal = tooCostly(`The response would be larger than ${maxResponseBytes} bytes (MAX_RESPONSE_BYTES): ask for less (count, _count, _summary)`);
+    res.status(refusal.status).type(`${type}; charset=utf-8`).send(JSON.stringify(refusal.toOperationOutcome()));
+    return;
+  }
   res.status(status).type(`${type}; charset=utf-8`).send(JSON.stringify(resource, null, pretty ? 2 : undefined));
 }

@@ -8,6 +8,7 @@ import type {
   Extension,
 } from 'fhir/r4';
 import { conceptStatus, STANDARDS_STATUS } from './concept-status';
+import { checkDeadline } from './deadline';
 
 /** A concept property value, typed as the CodeSystem declares it. */
 export type PropertyValue =
@@ -123,6 +124,7 @@ export class CodeSystemIndex {
     };
     const walk = (list: CodeSystemConcept[], parent: Concept | undefined): void => {
       for (const c of list) {
+        checkDeadline();
         const concept = this.add(c);
         if (parent) link(parent, concept);
         else if (!concept.parents.length) this.roots.push(concept.code);
@@ -198,19 +200,25 @@ export class CodeSystemIndex {
   descendants(code: string): Concept[] {
     const out: Concept[] = [];
     const seen = new Set<string>();
-    const visit = (c: Concept): void => {
-      for (const childCode of c.children) {
-        if (seen.has(childCode)) continue;
-        seen.add(childCode);
-        const child = this.byCode.get(childCode);
-        if (child) {
-          out.push(child);
-          visit(child);
-        }
-      }
-    };
     const start = this.get(code);
-    if (start) visit(start);
+    // depth-first with a stack of its own: a sent hierarchy may be deeper than the call stack
+    const stack = start ? [{ children: start.children, next: 0 }] : [];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next >= top.children.length) {
+        stack.pop();
+        continue;
+      }
+      const childCode = top.children[top.next++];
+      if (seen.has(childCode)) continue;
+      seen.add(childCode);
+      const child = this.byCode.get(childCode);
+      if (child) {
+        checkDeadline();
+        out.push(child);
+        stack.push({ children: child.children, next: 0 });
+      }
+    }
     return out;
   }
 

@@ -1,4 +1,5 @@
 import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeConcept } from 'fhir/r4';
+import { checkDeadline } from './deadline';
 import { BoundedCache } from './bounded-cache';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { canonicalOf, codeSystemForInclude, ComposeContext, ensureUsable, enterValueSet, importedValueSet, newComposeContext, unknownSystemError } from './compose';
@@ -268,6 +269,7 @@ function gather(ctx: ComposeContext, vs: ValueSet, options: Gathering): Member[]
     const members = new Map<string, Member>();
     for (const include of vs.compose.include) {
       for (const m of includeMembers(ctx, include, options)) {
+        checkDeadline();
         if (!members.has(memberKey(m))) members.set(memberKey(m), m);
         if (members.size > options.maxEntries) throw tooCostly(canonicalOf(vs), options.maxEntries);
       }

@@ -5,6 +5,7 @@ import { compileValueSet, CompiledValueSet, Member } from './compiled-value-set'
 import { canonicalOf, statesSeveralVersions } from './compose';
 import { candidatesFor, hierarchyPossible, isPolyHierarchy, nest, PropertyDeclarations, RenderContext, toContains } from './expansion-contains';
 import { declaredParameters } from './declared-parameters';
+import { checkDeadline } from './deadline';
 import { issue, TerminologyError } from './issues';
 import { parseLanguages, refusedLanguages } from './languages';
 import type { TerminologyRegistry } from './registry';
@@ -130,6 +131,7 @@ function selectMembers(compiled: CompiledValueSet, input: ExpandInput, matches: 
     const page: Member[] = [];
     let total = 0;
     for (const concept of concepts) {
+      checkDeadline();
       if (input.excludeNotForUI && concept.notSelectable) continue;
       if (matches && !byWords && !matches(conceptTexts(concept))) continue;
       if (total >= offset && (end === undefined || total < end)) page.push({ system: single.system, version: cs.version, code: concept.code, display: concept.display, concept, cs });

@@ -1,11 +1,13 @@
 import type { ValueSetComposeIncludeFilter } from 'fhir/r4';
 import { CodeSystemIndex, Concept, propertyValueText } from './code-system-index';
+import { checkDeadline } from './deadline';
 import { issue, TerminologyError } from './issues';
-import { compileSafeRegex, safeTest, UnsafePatternError } from './safe-regex';
+import { ClientRegex, compileSafeRegex, safeTest, UnsafePatternError } from './safe-regex';
 
 /**
  * A compiled ValueSet.compose filter: `candidates` narrows the search where the filter can
- * (hierarchy filters), `test` decides membership of one concept.
+ * (hierarchy filters) and lists exactly the concepts that pass it; `test` decides membership of
+ * one concept.
  */
 export interface CompiledFilter {
   candidates?: () => Concept[];
@@ -97,11 +99,11 @@ export function compileFilter(cs: CodeSystemIndex, raw: ValueSetComposeIncludeFi
       return op === 'in' ? { test: inSet } : { test: (c) => !inSet(c) };
     }
     case 'regex': {
-      let regex: RegExp;
+      let regex: ClientRegex;
       try {
         regex = compileSafeRegex(value);
       } catch (e) {
-        const why = e instanceof UnsafePatternError || e instanceof SyntaxError ? e.message : 'invalid pattern';
+        const why = e instanceof UnsafePatternError ? e.message : 'invalid pattern';
         throw new TerminologyError(issue('FILTER_REGEX_INVALID', [f.property, f.op, value, cs.url, why]));
       }
       return { test: (c) => valuesOf(cs, c, f.property).some((v) => safeTest(regex, v)) };
@@ -150,5 +152,10 @@ function hierarchyFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, o
 export function applyFilters(cs: CodeSystemIndex, filters: CompiledFilter[]): Concept[] {
   const seeded = filters.find((f) => f.candidates);
   const base = seeded?.candidates ? seeded.candidates() : cs.concepts;
-  return base.filter((c) => filters.every((f) => f.test(c)));
+  // the seeded filter's candidates pass it by construction: testing them again walks a deep hierarchy once per concept
+  const rest = filters.filter((f) => f !== seeded);
+  return base.filter((c) => {
+    checkDeadline();
+    return rest.every((f) => f.test(c));
+  });
 }

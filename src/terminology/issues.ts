@@ -113,6 +113,8 @@ const CATALOGUE = {
   MSG_DEPRECATED: { severity: 'information', type: 'business-rule', txType: 'status-check', template: "Reference to deprecated {0} {1}" },
   MSG_WITHDRAWN: { severity: 'information', type: 'business-rule', txType: 'status-check', template: "Reference to withdrawn {0} {1}" },
   MSG_EXPERIMENTAL: { severity: 'information', type: 'business-rule', txType: 'status-check', template: "Reference to experimental {0} {1}" },
+  REQUEST_TOO_COSTLY: { severity: 'error', type: 'too-costly', txType: 'too-costly', template: 'The request needs more than the {0} ms of processing one request may have here (REQUEST_DEADLINE_MS): narrow it (filters, count) or split it' },
+  UCUM_CODE_TOO_LONG: { severity: 'error', type: 'too-long', txType: 'invalid-code', template: 'The UCUM code is {0} characters long; codes of more than {1} characters are not evaluated here' },
   MSG_RETIRED: { severity: 'information', type: 'business-rule', txType: 'status-check', template: "Reference to retired {0} {1}" },
 
 } satisfies Record<string, CatalogueEntry>;

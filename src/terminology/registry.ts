@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CodeSystem, ConceptMap, ValueSet } from 'fhir/r4';
+import { BoundedCache } from './bounded-cache';
 import { applySupplements, CodeSystemIndex } from './code-system-index';
 import { issue, TerminologyError } from './issues';
 import { isLanguagePack } from './supplements';
@@ -24,6 +25,8 @@ interface RegistryOptions extends OverlayOptions {
   requestScoped?: boolean;
   /** Resources read on first use rather than at start-up (large content that few requests need). */
   load?: () => TerminologyResource[];
+  /** Told when a resource of the server's content takes the place of another with the same url and version. */
+  warn?: (message: string) => void;
 }
 
 const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
@@ -37,24 +40,35 @@ type ByType = {
   ConceptMap: ConceptMap;
 };
 
-/** Indexes of code systems sent in requests, by content: the validator sends the same ones again and again. */
-const overlayIndexCache = new Map<string, CodeSystemIndex>();
-const OVERLAY_CACHE_LIMIT = 256;
+/**
+ * Indexes of code systems sent in requests, by content: the validator sends the same ones again
+ * and again. Bounded in bytes, so that a few huge code systems cannot hold the memory.
+ */
+export const sentIndexCache = new BoundedCache<CodeSystemIndex>('sent-code-system-indexes', 32 * 1024 * 1024);
+export const SENT_INDEX_CACHE_BYTES = sentIndexCache.stats().maxBytes;
+/** An index holds about this many heap bytes per character of its code system's JSON (measured on 100,000 concepts). */
+const INDEX_BYTES_PER_JSON_CHARACTER = 8;
 
-const hashes = new WeakMap<object, string>();
+const hashes = new WeakMap<object, { hash: string; jsonLength: number }>();
 
-/** The sha-256 of a resource's JSON, computed once per resource object: a sent resource is hashed once per request. */
-export function contentHash(resource: object): string {
-  let hash = hashes.get(resource);
-  if (hash === undefined) {
-    hash = createHash('sha256').update(JSON.stringify(resource)).digest('hex');
-    hashes.set(resource, hash);
+/** The sha-256 of a resource's JSON and that JSON's length, computed once per resource object: a sent resource is serialised and hashed once per request. */
+function digestOf(resource: object): { hash: string; jsonLength: number } {
+  let digest = hashes.get(resource);
+  if (digest === undefined) {
+    const json = JSON.stringify(resource);
+    digest = { hash: createHash('sha256').update(json).digest('hex'), jsonLength: json.length };
+    hashes.set(resource, digest);
   }
-  return hash;
+  return digest;
 }
 
-function contentKey(resource: CodeSystem, supplements: CodeSystem[]): string {
-  return [resource, ...supplements].map(contentHash).join('+');
+export function contentHash(resource: object): string {
+  return digestOf(resource).hash;
+}
+
+function contentKey(resource: CodeSystem, supplements: CodeSystem[]): { key: string; jsonLength: number } {
+  const digests = [resource, ...supplements].map(digestOf);
+  return { key: digests.map((d) => d.hash).join('+'), jsonLength: digests.reduce((n, d) => n + d.jsonLength, 0) };
 }
 
 let registries = 0;
@@ -93,6 +107,7 @@ export class TerminologyRegistry {
   private activeSet?: Set<string>;
   private readonly requestScoped: boolean;
   private pending?: () => TerminologyResource[];
+  private readonly warn?: (message: string) => void;
 
   constructor(
     resources: TerminologyResource[],
@@ -103,6 +118,7 @@ export class TerminologyRegistry {
     this.requestScoped = options.requestScoped === true;
     this.pending = options.load;
     this.supplementNames = options.supplements;
+    this.warn = options.warn;
     for (const r of resources) this.add(r);
   }
 
@@ -186,7 +202,14 @@ export class TerminologyRegistry {
       const list = map.get(resource.url) ?? [];
       const same = list.findIndex((r) => r.version === resource.version);
       if (same < 0) list.push(resource);
-      else if (!(isComplete(list[same]) && !isComplete(resource))) list[same] = resource;
+      else {
+        const replaces = !(isComplete(list[same]) && !isComplete(resource));
+        this.warn?.(
+          `${type} ${canonicalOfResource(resource)} (id ${resource.id ?? '-'}) has the url and version of one loaded before (id ${list[same].id ?? '-'}): ` +
+            (replaces ? 'the later one is served' : 'the earlier, complete one is kept'),
+        );
+        if (replaces) list[same] = resource;
+      }
       map.set(resource.url, list);
     }
     if (resource.id) (this.byId[type] as Map<string, TerminologyResource>).set(resource.id, resource);
@@ -262,15 +285,11 @@ export class TerminologyRegistry {
       }
       return kept;
     }
-    const key = contentKey(resource, supplements);
-    const cached = overlayIndexCache.get(key);
+    const { key, jsonLength } = contentKey(resource, supplements);
+    const cached = sentIndexCache.get(key);
     if (cached) return cached;
     const index = buildIndex(applySupplements(resource, supplements));
-    if (overlayIndexCache.size >= OVERLAY_CACHE_LIMIT) {
-      const oldest = overlayIndexCache.keys().next().value;
-      if (oldest !== undefined) overlayIndexCache.delete(oldest);
-    }
-    overlayIndexCache.set(key, index);
+    sentIndexCache.set(key, index, jsonLength * INDEX_BYTES_PER_JSON_CHARACTER);
     return index;
   }
 

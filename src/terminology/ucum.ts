@@ -1,6 +1,8 @@
 import type { CodeSystem } from 'fhir/r4';
 import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
-import { CodeSystemIndex, Concept } from './code-system-index';
+import { BoundedCache } from './bounded-cache';
+import { CodeSystemIndex, Concept, propertyValueText } from './code-system-index';
+import { issue, TerminologyError } from './issues';
 
 /**
  * UCUM (http://unitsofmeasure.org) is a grammar, not a list: any well-formed unit expression is a
@@ -32,7 +34,21 @@ export const UCUM_CODE_SYSTEM: CodeSystem = {
 };
 
 const SYNONYM = { system: 'http://snomed.info/sct', code: '900000000000013009', display: 'Synonym' };
-const CACHE_LIMIT = 10_000;
+/**
+ * The UCUM library's parser slows down more than linearly with the length of a code (60,000
+ * characters: 12 s); real unit expressions are a few dozen characters.
+ */
+export const MAX_UCUM_CODE_LENGTH = 256;
+
+/** Units checked and described, shared by every UCUM index (the answer depends on the code alone). */
+export const ucumUnitCache = new BoundedCache<Concept | null>('ucum-units', 4 * 1024 * 1024);
+export const UCUM_CACHE_BYTES = ucumUnitCache.stats().maxBytes;
+
+/** Rough heap cost of a cached unit: its strings (two bytes a character) and the objects around them. */
+function cachedBytes(code: string, concept: Concept | null): number {
+  const texts = concept ? [...concept.designations.map((d) => d.value), ...concept.properties.map((p) => propertyValueText(p.value))] : [];
+  return 400 + 2 * (code.length + texts.reduce((n, t) => n + t.length, 0));
+}
 
 /** The base units of a unit in UCUM syntax: g.m-3 for mg/dL; '1' for a dimensionless unit. */
 function canonicalUnits(unitToExp: Record<string, number>): string {
@@ -45,7 +61,6 @@ function canonicalUnits(unitToExp: Record<string, number>): string {
 
 export class UcumCodeSystem extends CodeSystemIndex {
   private readonly utils = UcumLhcUtils.getInstance();
-  private readonly known = new Map<string, Concept | null>();
 
   constructor(resource: CodeSystem = UCUM_CODE_SYSTEM) {
     super(resource);
@@ -57,22 +72,23 @@ export class UcumCodeSystem extends CodeSystemIndex {
   }
 
   override get(code: string): Concept | undefined {
-    let concept = this.known.get(code);
+    let concept = ucumUnitCache.get(code);
     if (concept === undefined) {
       concept = this.describe(code);
-      if (this.known.size >= CACHE_LIMIT) this.known.clear();
-      this.known.set(code, concept);
+      ucumUnitCache.set(code, concept, cachedBytes(code, concept));
     }
     return concept ?? undefined;
   }
 
   /** Why a code is not a unit, in the UCUM library's words. */
   override whyNotACode(code: string): string | undefined {
+    refuseLongCode(code);
     const result = this.utils.validateUnitString(code, false);
     return result.status === 'valid' ? undefined : (result.msg[0] ?? `'${code}' is not a UCUM unit`);
   }
 
   private describe(code: string): Concept | null {
+    refuseLongCode(code);
     if (!code || this.whyNotACode(code)) return null;
     const validated = this.utils.validateUnitString(code, false);
     const base = this.utils.convertToBaseUnits(code, 1);
@@ -88,5 +104,12 @@ export class UcumCodeSystem extends CodeSystemIndex {
       notSelectable: false,
     };
     return concept;
+  }
+}
+
+/** A code too long to evaluate is a client error (400), not an unknown code. */
+function refuseLongCode(code: string): void {
+  if (code.length > MAX_UCUM_CODE_LENGTH) {
+    throw new TerminologyError(issue('UCUM_CODE_TOO_LONG', [code.length, MAX_UCUM_CODE_LENGTH]));
   }
 }

@@ -82,7 +82,7 @@ describe('$cache-control: code systems sent once, used by later requests', () =>
 describe('ResourceCaches', () => {
   it('drops a cache left idle', () => {
     let now = 0;
-    const caches = new ResourceCaches(1000, 10, 10, () => now);
+    const caches = new ResourceCaches({ idleMs: 1000, now: () => now });
     const id = caches.start([local], false);
     now = 999;
     expect(caches.resources(id)).toHaveLength(1);
@@ -90,12 +90,21 @@ describe('ResourceCaches', () => {
     expect(caches.resources(id)).toBeUndefined();
   });
 
-  it('bounds the number of caches and their size', () => {
-    const caches = new ResourceCaches(60_000, 2, 1);
-    const first = caches.start([local, { ...local, url: 'http://example.org/other' }], false);
-    expect(caches.status(first)?.resources).toBe(1);
-    caches.start([], false);
-    caches.start([], false);
-    expect(caches.resources(first)).toBeUndefined();
+  it('bounds the resources of a cache, and all caches together in bytes, dropping the least recently used', () => {
+    const few = new ResourceCaches({ maxResourcesPerCache: 1 });
+    const first = few.start([local, { ...local, url: 'http://example.org/other' }], false);
+    expect(few.status(first)?.resources).toBe(1);
+
+    const big: CodeSystem = { ...local, concept: Array.from({ length: 1000 }, (_, i) => ({ code: `c${i}`, display: `Concept ${i}` })) };
+    const size = JSON.stringify(big).length * 3 + 1024;
+    const caches = new ResourceCaches({ maxBytes: size * 2 + 100 });
+    const a = caches.start([big], false);
+    const b = caches.start([big], false);
+    caches.resources(a); // a is now the most recently used
+    const c = caches.start([big], false);
+    expect(caches.resources(b)).toBeUndefined();
+    expect(caches.resources(a)).toHaveLength(1);
+    expect(caches.resources(c)).toHaveLength(1);
+    expect(() => new ResourceCaches({ maxBytes: size - 1 }).start([big], false)).toThrow(/CACHE_CLIENT_CACHES_BYTES/);
   });
 });
