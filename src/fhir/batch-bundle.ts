@@ -106,24 +106,30 @@ function failure(status: number, outcome: OperationOutcome): BundleEntry {
   return { response: { status: statusLine(status), outcome } };
 }
 
+/** Lets the event loop run (other requests, health checks) before the next entry. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * Answer a batch Bundle, entry by entry. Client faults in an entry (FhirError, TerminologyError)
- * become that entry's 4xx; anything else is a bug: reported to `onBug` and answered 500 for
- * that entry alone.
+ * Answer a batch Bundle, entry by entry, letting other requests in between entries: a batch of
+ * heavy entries must not hold the process (and its health check) for the sum of them. Client
+ * faults in an entry (FhirError, TerminologyError) become that entry's 4xx; anything else is a
+ * bug: reported to `onBug` and answered 500 for that entry alone.
  */
-export function processBatch(
+export async function processBatch(
   body: unknown,
   baseUrl: string,
   handle: BatchEntryHandler,
   onBug: (error: unknown, index: number) => void,
   limits: BatchLimits = DEFAULT_BATCH_LIMITS,
-): Bundle {
+): Promise<Bundle> {
   const entries = batchEntries(body, limits.maxEntries);
   // room is kept for the refusals, so that the whole answer stays within the bound
   const budget = limits.maxResponseBytes - entries.length * REFUSAL_BYTES;
   let bytes = 0;
   let full = false;
-  const responses = entries.map((entry, index): BundleEntry => {
+  const responses: BundleEntry[] = [];
+  for (const [index, entry] of entries.entries()) {
+    if (index > 0) await nextTurn();
     try {
       if (full) throw batchTooLarge(limits);
       const resource = handle(entryRequest(entry, index, baseUrl));
@@ -132,13 +138,16 @@ export function processBatch(
         full = true;
         throw batchTooLarge(limits);
       }
-      return { resource, response: { status: statusLine(200) } };
+      responses.push({ resource, response: { status: statusLine(200) } });
     } catch (e) {
       const known = clientErrorResponse(e);
-      if (known) return failure(known.status, known.outcome);
+      if (known) {
+        responses.push(failure(known.status, known.outcome));
+        continue;
+      }
       onBug(e, index);
-      return failure(500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
+      responses.push(failure(500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }])));
     }
-  });
+  }
   return { resourceType: 'Bundle', type: 'batch-response', entry: responses };
 }

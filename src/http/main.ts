@@ -3,10 +3,14 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { constants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import type { CodeSystem } from 'fhir/r4';
 import { loadFhirCoreTerminology } from '../content/fhir-core';
 import { loadResources } from '../content/load-resources';
 import { ResourceCaches } from '../fhir/resource-caches';
+import type { CodeSystemIndex } from '../terminology/code-system-index';
 import { sentIndexCache, TerminologyRegistry } from '../terminology/registry';
+import { textIndexSteps } from '../terminology/text-filter';
 import { ucumUnitCache } from '../terminology/ucum';
 import { createApp } from './app';
 import { announceReady, applyServerSettings, drainOnSignal, EXIT_START_FAILED, listen, superviseWorkers } from './lifecycle';
@@ -19,6 +23,9 @@ import { limitsFromEnvironment, ServiceLimits } from './limits';
  * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets), WORKERS
  * (processes sharing the port: a number, or `auto` for one per core; 1 by default), ACCESS_LOG
  * (`on`: one JSON line per request on stdout), and the limits of ./limits (README, "Limits").
+ * On SIGUSR2 the process writes one line to stdout with the largest event-loop delay since it
+ * was ready (or since the previous SIGUSR2) and the longest garbage-collection pause, and measures
+ * afresh: how long a request may have waited behind another, which benchmarks report.
  */
 function projectRoot(): string {
   let dir = __dirname;
@@ -49,7 +56,7 @@ async function main(limits: ServiceLimits): Promise<void> {
   // FHIR's own code systems and value sets answer too, read on first use (FHIR_CORE_TERMINOLOGY=off: not at all).
   const core = process.env.FHIR_CORE_TERMINOLOGY === 'off' ? undefined : TerminologyRegistry.lazy(loadFhirCoreTerminology);
   const registry = new TerminologyRegistry(resources, core, { warn: (m) => log(`Warning: ${m}`) });
-  for (const r of resources) if (r.resourceType === 'CodeSystem' && !r.supplements) registry.index(r);
+  const indexes = resources.filter((r): r is CodeSystem => r.resourceType === 'CodeSystem' && !r.supplements).map((r) => registry.index(r));
   const { version } = require(path.join(root, 'package.json')) as { version: string };
   const accessLog = process.env.ACCESS_LOG === 'on' ? (line: string) => void process.stdout.write(`${line}\n`) : undefined;
   const caches = new ResourceCaches({ maxBytes: limits.caches.clientResourceCaches });
@@ -62,6 +69,44 @@ async function main(limits: ServiceLimits): Promise<void> {
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
   process.stdout.write(`Terminology server ready at ${baseUrl} (pid ${process.pid}, ${resources.length} resources from ${dirs.length} directories, ${ms.toFixed(0)} ms, RSS ${rss} MB)\n`);
   announceReady();
+  buildTextIndexes(indexes);
+  reportEventLoopDelayOnSignal();
+}
+
+/**
+ * The text indexes ($expand filter) of the server's code systems, built a step at a time between
+ * requests once listening: a full ICD-10-CM takes about half a second, which neither start-up nor
+ * the first type-ahead should wait for in one piece.
+ */
+function buildTextIndexes(indexes: CodeSystemIndex[]): void {
+  const steps = indexes.map(textIndexSteps);
+  const next = (): void => {
+    while (steps.length && (steps[0] as () => boolean)()) steps.shift();
+    if (steps.length) setImmediate(next);
+  };
+  setImmediate(next);
+}
+
+/** With the longest garbage-collection pause over the same time: the part of a delay that no request caused. */
+function reportEventLoopDelayOnSignal(): void {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  let longestGc = 0;
+  let longestGcKind = '';
+  const gcKinds: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental' };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration <= longestGc) continue;
+      longestGc = entry.duration;
+      longestGcKind = gcKinds[(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+    }
+  }).observe({ entryTypes: ['gc'] });
+  process.on('SIGUSR2', () => {
+    const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+    process.stdout.write(`event-loop delay: max ${ms(delay.max)} ms, p99 ${ms(delay.percentile(99))} ms, mean ${ms(delay.mean)} ms; longest GC pause ${longestGc.toFixed(1)} ms (${longestGcKind || 'none'})\n`);
+    delay.reset();
+    longestGc = 0;
+  });
 }
 
 function startUpFailed(e: unknown): never {

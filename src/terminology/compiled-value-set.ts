@@ -59,6 +59,7 @@ const memberKey = (m: Member): string => `${m.system}\u0000${m.version ?? ''}\u0
 export class CompiledValueSet {
   private byCode?: Map<string, Member[]>;
   private conceptSets?: Map<CodeSystemIndex, Map<Concept, number>>;
+  private memberBytesOf?: Map<CodeSystemIndex, Uint8Array>;
 
   constructor(
     readonly valueSet: ValueSet,
@@ -150,6 +151,27 @@ export class CompiledValueSet {
     return positions;
   }
 
+  /**
+   * A byte per concept of one code system version (by its position in `cs.concepts`), 1 for a
+   * member: what the text index's ranking reads for each match (see rankConcepts). Undefined when
+   * the value set draws nothing from that version.
+   */
+  memberBytes(cs: CodeSystemIndex): Uint8Array | undefined {
+    this.memberBytesOf ??= new Map();
+    let bytes = this.memberBytesOf.get(cs);
+    if (!bytes) {
+      const members = this.memberConcepts(cs);
+      if (!members) return undefined;
+      const found = new Uint8Array(cs.concepts.length);
+      cs.concepts.forEach((c, position) => {
+        if (members.has(c)) found[position] = 1;
+      });
+      bytes = found;
+      this.memberBytesOf.set(cs, bytes);
+    }
+    return bytes;
+  }
+
   /** Do the members come from more than one version of some code system (so each must say which)? */
   get spansVersions(): boolean {
     if (this.single) return false;
@@ -164,8 +186,8 @@ export class CompiledValueSet {
   /** A rough size in bytes, for the cache bound. */
   estimatedBytes(): number {
     const members = this.entries ? this.entries.length * 160 : this.single?.filtered ? this.single.concepts.length * 8 : 0;
-    // a concept set built later costs about as much again
-    return 2048 + members * 2 + (this.single ? this.single.concepts.length * 40 : 0);
+    // a concept set built later costs about as much again, and member bytes one per concept of the system
+    return 2048 + members * 2 + (this.single ? this.single.concepts.length * 40 + this.single.cs.concepts.length : 0);
   }
 
   private codeIndex(): Map<string, Member[]> {

@@ -12,7 +12,7 @@ import type { TerminologyRegistry } from './registry';
 import { resourceStatusNote } from './resource-status';
 import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
 import type { SystemVersionRules } from './system-versions';
-import { conceptsMatching, conceptTexts, filterStems, textFilter } from './text-filter';
+import { Members, pageInOrder, RankedPage, rankConcepts, textFilter } from './text-filter';
 
 export interface ExpandInput {
   valueSet: ValueSet;
@@ -104,44 +104,35 @@ function withContained(registry: TerminologyRegistry, vs: ValueSet): Terminology
 /**
  * The members left by excludeNotForUI and the text filter: how many, and the members of the page.
  * A value set that is one include of a code system (the implicit `?fhir_vs` ones, a whole system
- * or property filters) is read straight from the index: the text filter goes through the word
- * index, members are built for the page only, and the size limit applies to what is returned
- * (the page, or every member when not paged), so a type-ahead page works over a full ICD-10-CM.
- * Other value sets are bounded by maxEntries as a whole, then filtered and paged.
+ * or property filters, such as the billable ICD-10-CM codes) is read straight from the index: the
+ * text filter goes through the code system's word index, intersected with the compiled members
+ * and ranked by relevance (see rankConcepts), members are built for the page only, and the size
+ * limit applies to what is returned (the page, or every member when not paged), so a type-ahead
+ * page works over a full ICD-10-CM. Other value sets are bounded by maxEntries as a whole, then
+ * filtered (in expansion order) and paged.
  */
-/** The members whose words start with the stems, through the code system's word index, in expansion order. */
-function wordMatches(compiled: CompiledValueSet, single: NonNullable<CompiledValueSet['single']>, stems: string[]): Concept[] {
-  const matched = conceptsMatching(single.cs, stems);
-  if (single.concepts === single.cs.concepts) return matched;
-  const positions = compiled.memberConcepts(single.cs);
-  if (!positions) return [];
-  const inSet = matched.filter((c) => positions.has(c));
-  return inSet.sort((a, b) => (positions.get(a) as number) - (positions.get(b) as number));
-}
-
 function selectMembers(compiled: CompiledValueSet, input: ExpandInput, matches: ((texts: string[]) => boolean) | undefined, offset: number): { total: number; page: Member[] } {
   const vs = input.valueSet;
   const end = input.count !== undefined ? offset + input.count : undefined;
   const single = compiled.single;
   if (single) {
     const { cs } = single;
-    const stems = matches && input.filter ? filterStems(input.filter) : [];
-    const byWords = stems.length > 0;
-    const concepts = byWords ? wordMatches(compiled, single, stems) : single.concepts;
-    const page: Member[] = [];
-    let total = 0;
-    for (const concept of concepts) {
-      checkDeadline();
-      if (input.excludeNotForUI && concept.notSelectable) continue;
-      if (matches && !byWords && !matches(conceptTexts(concept))) continue;
-      if (total >= offset && (end === undefined || total < end)) page.push({ system: single.system, version: cs.version, code: concept.code, display: concept.display, concept, cs });
-      total++;
+    const forUI = (concept: Concept): boolean => !(input.excludeNotForUI && concept.notSelectable);
+    let ranked: RankedPage;
+    if (matches && input.filter) {
+      const whole = single.concepts === cs.concepts;
+      const bytes = whole ? undefined : compiled.memberBytes(cs);
+      const members: Members = !whole && !bytes ? () => false : input.excludeNotForUI ? (c, position) => (!bytes || bytes[position] === 1) && forUI(c) : bytes;
+      ranked = rankConcepts(cs, input.filter, members, offset, input.count);
+    } else {
+      ranked = pageInOrder(single.concepts, (concept) => (checkDeadline(), forUI(concept)), offset, input.count);
     }
-    const returned = input.count !== undefined || offset > 0 ? page.length : total;
+    const returned = input.count !== undefined || offset > 0 ? ranked.page.length : ranked.total;
     if (returned > input.maxEntries) {
       throw new TerminologyError(issue('VALUESET_TOO_COSTLY', [canonicalOf(single.filtered ? vs : cs), input.maxEntries]));
     }
-    return { total, page };
+    const page = ranked.page.map((concept): Member => ({ system: single.system, version: cs.version, code: concept.code, display: concept.display, concept, cs }));
+    return { total: ranked.total, page };
   }
   let members = [...compiled.members()];
   if (input.excludeNotForUI) members = members.filter((e) => !e.concept?.notSelectable);

@@ -1,6 +1,11 @@
 import request from 'supertest';
 import type { Bundle, BundleEntry, CapabilityStatement, OperationOutcome, Parameters, ParametersParameter, ValueSet } from 'fhir/r4';
-import { testApp } from './test-app';
+import { loadResources } from '../../src/content/load-resources';
+import { processBatch, type BatchEntryHandler } from '../../src/fhir/batch-bundle';
+import { ResourceCaches } from '../../src/fhir/resource-caches';
+import { batchEntryHandler } from '../../src/http/batch';
+import { TerminologyRegistry } from '../../src/terminology/registry';
+import { RESOURCES_DIR, testApp } from './test-app';
 
 const CPT = 'http://www.ama-assn.org/go/cpt';
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
@@ -84,6 +89,22 @@ describe('batch Bundle: many requests in one round trip', () => {
     expect((entries[0].resource as ValueSet).url).toBe(`${VS}/cpt-0556t-diagnoses`);
     expect(resultOf(entries[1])).toBe(true);
     expect(resultOf(entries[2])).toBe(true);
+  });
+
+  it('lets the event loop run between entries, so that a batch of heavy entries does not hold other requests (health checks) for all of them', async () => {
+    const answer = batchEntryHandler({ registry: new TerminologyRegistry(loadResources([RESOURCES_DIR])), caches: new ResourceCaches() }, undefined, undefined);
+    // Before each entry: has a callback queued (setImmediate) during the previous entry run yet?
+    const othersRan: boolean[] = [];
+    let ran = true;
+    const handle: BatchEntryHandler = (entryRequest) => {
+      othersRan.push(ran);
+      ran = false;
+      setImmediate(() => (ran = true));
+      return answer(entryRequest);
+    };
+    const bundle = await processBatch({ resourceType: 'Bundle', type: 'batch', entry: [validateDiagnosis('M81.0'), validateDiagnosis('M80.08XA'), validateModifier('26')] }, 'http://localhost/fhir', handle, () => undefined);
+    expect(othersRan).toEqual([true, true, true]);
+    expect(bundle.entry?.map((e) => resultOf(e))).toEqual([true, true, false]);
   });
 
   it('answers an empty batch with an empty batch-response', async () => {

@@ -85,3 +85,47 @@ describe('imported complete code systems next to the curated fragments', () => {
     expect(nucc?.flatMap((c) => c.version?.map((v) => v.code) ?? [])).toEqual(['25.1']);
   });
 });
+
+describe('type-ahead on the billable ICD-10-CM value set: ranked, paged, members only', () => {
+  const BILLABLE = 'http://fhir.bone-strength.org/ValueSet/icd10cm-billable';
+  const typeAhead = (query: Record<string, string>) => request(app).get('/fhir/ValueSet/$expand').query({ url: BILLABLE, ...query }).expect(200);
+  const codesOf = (res: { body: unknown }): string[] => ((res.body as ValueSet).expansion?.contains ?? []).map((c) => c.code as string);
+
+  it('lists the billable osteoporosis codes of the complete 2026 by relevance, not by code', async () => {
+    const res = await typeAhead({ filter: 'osteopor', 'system-version': `${ICD}|2026` });
+    const expansion = (res.body as ValueSet).expansion;
+    // Shortest displays first (none starts with the word; "osteopor" is a whole word of no display
+    // here, only of the importer's short descriptions), then code order among equal lengths.
+    expect(codesOf(res)).toEqual(['M81.6', 'M81.8', 'M81.0', 'M80.00XS', 'M80.88XA', 'M80.08XA', 'M80.00XA', 'M80.08XD', 'M80.00XD']);
+    expect(expansion?.total).toBe(9);
+    expect(expansion?.contains?.every((c) => c.abstract === undefined)).toBe(true);
+    expect(expansion?.parameter).toContainEqual({ name: 'used-codesystem', valueUri: `${ICD}|2026` });
+  });
+
+  it('ranks a display that starts with the filter, then whole words, and pages through that order', async () => {
+    const all = codesOf(await typeAhead({ filter: 'pathological fracture', 'system-version': `${ICD}|2026` }));
+    expect(all.slice(0, 4)).toEqual(['M84.40XA', 'M84.521A', 'M81.8', 'M81.0']);
+    const pages: string[] = [];
+    for (const offset of [0, 3, 6, 9]) {
+      const res = await typeAhead({ filter: 'pathological fracture', 'system-version': `${ICD}|2026`, count: '3', offset: String(offset) });
+      expect((res.body as ValueSet).expansion?.total).toBe(all.length);
+      pages.push(...codesOf(res));
+    }
+    expect(pages).toEqual(all);
+  });
+
+  it('answers a code typed as a filter with the codes that start with it, shortest display first', async () => {
+    expect(codesOf(await typeAhead({ filter: 'M81' }))).toEqual(['M81.8', 'M81.0']);
+    expect(codesOf(await typeAhead({ filter: 'm81', 'system-version': `${ICD}|2026` }))).toEqual(['M81.6', 'M81.8', 'M81.0']);
+  });
+
+  it('gives the same members and order for the same filter sent again, by GET or POST', async () => {
+    const get = codesOf(await typeAhead({ filter: 'fracture', count: '5' }));
+    const post = await request(app)
+      .post('/fhir/ValueSet/$expand')
+      .send({ resourceType: 'Parameters', parameter: [{ name: 'url', valueUri: BILLABLE }, { name: 'filter', valueString: 'fracture' }, { name: 'count', valueInteger: 5 }] })
+      .expect(200);
+    expect(codesOf(post)).toEqual(get);
+    expect(get[0]).toBe('S72.001A'); // "Fracture of unspecified part of neck of right femur, ..." starts with the word
+  });
+});
