@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Bundle, BundleEntry, FhirResource, OperationOutcome, Resource } from 'fhir/r4';
 import { jsonLength } from './json-measure';
-import { badRequest, clientErrorResponse, FhirError, operationOutcome, tooCostly } from './operation-outcome';
+import { clientError, clientErrorResponse, operationOutcome } from './operation-outcome';
 import type { QueryValues } from './parameters';
 
 /**
@@ -21,31 +21,35 @@ export interface BatchLimits {
 // 16 MiB of JSON takes a few hundred milliseconds to serialise, during which no one else is served
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEntries: 1000, maxResponseBytes: 16 * 1024 * 1024 };
 
+/** About what one entry refused for size takes in the answer. */
+const REFUSAL_BYTES = 700;
+
 /** One entry's request, with its URL taken apart. */
 export interface BatchEntryRequest {
   method: 'GET' | 'POST';
-  /** Path segments relative to the FHIR base, e.g. ['ValueSet', '$validate-code']. */
-  path: string[];
+  /** The path relative to the FHIR base, e.g. `/ValueSet/$validate-code` (still percent-encoded). */
+  path: string;
   query: QueryValues;
-  resource?: Resource;
+  body?: Resource;
 }
 
-export type BatchEntryHandler = (request: BatchEntryRequest) => FhirResource;
+/** Answers one entry as if it had been sent alone: a status, and a resource (an OperationOutcome for a 4xx). */
+export type BatchEntryHandler = (request: BatchEntryRequest) => { status: number; resource: FhirResource };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The entries of a batch Bundle; anything else is a 400 for the whole request. */
 export function batchEntries(body: unknown, maxEntries = DEFAULT_BATCH_LIMITS.maxEntries): unknown[] {
   if (!isObject(body) || body.resourceType !== 'Bundle') {
-    throw badRequest(`POST to the base URL takes a Bundle of type batch${isObject(body) && typeof body.resourceType === 'string' ? `, not a ${body.resourceType}` : ''}`);
+    throw clientError('BATCH_NOT_BUNDLE', [isObject(body) && typeof body.resourceType === 'string' ? `, not a ${body.resourceType}` : '']);
   }
   if (body.type !== 'batch') {
     const given = typeof body.type === 'string' ? `, not '${body.type}'` : ': Bundle.type is missing';
-    throw badRequest(`Only a Bundle of type 'batch' is processed here${given}`, 'Bundle.type');
+    throw clientError('BATCH_TYPE', [given], 'Bundle.type');
   }
   if (body.entry === undefined) return [];
-  if (!Array.isArray(body.entry)) throw badRequest('Bundle.entry must be an array', 'Bundle.entry');
-  if (body.entry.length > maxEntries) throw tooCostly(`A batch may hold at most ${maxEntries} entries (MAX_BATCH_ENTRIES), not ${body.entry.length}: split it`);
+  if (!Array.isArray(body.entry)) throw clientError('BATCH_ENTRY_NOT_ARRAY', [], 'Bundle.entry');
+  if (body.entry.length > maxEntries) throw clientError('BATCH_TOO_LARGE', [maxEntries, body.entry.length]);
   return body.entry;
 }
 
@@ -61,41 +65,28 @@ function queryValues(params: URLSearchParams): QueryValues {
 /** Parse entry[i].request; a fault is a 400 that names the element. */
 export function entryRequest(entry: unknown, index: number, baseUrl: string): BatchEntryRequest {
   const where = `Bundle.entry[${index}]`;
-  if (!isObject(entry) || !isObject(entry.request)) throw badRequest(`${where} has no request`, `${where}.request`);
+  if (!isObject(entry) || !isObject(entry.request)) throw clientError('BATCH_ENTRY_NO_REQUEST', [where], `${where}.request`);
   const { method, url } = entry.request;
   if (method !== 'GET' && method !== 'POST') {
-    throw badRequest(`${where}.request.method must be GET or POST (this server is read-only), not '${String(method)}'`, `${where}.request.method`);
+    throw clientError('BATCH_ENTRY_METHOD', [where, String(method)], `${where}.request.method`);
   }
-  if (typeof url !== 'string' || url.trim() === '') throw badRequest(`${where}.request.url is missing`, `${where}.request.url`);
+  if (typeof url !== 'string' || url.trim() === '') throw clientError('BATCH_ENTRY_NO_URL', [where], `${where}.request.url`);
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   let parsed: URL;
   try {
     parsed = /^[a-z][a-z0-9+.-]*:/i.test(url) ? new URL(url) : new URL(url.replace(/^\/+/, ''), base);
   } catch {
-    throw badRequest(`${where}.request.url '${url}' is not a URL`, `${where}.request.url`);
+    throw clientError('BATCH_ENTRY_URL_INVALID', [where, url], `${where}.request.url`);
   }
   if (parsed.origin !== base.origin || !parsed.pathname.startsWith(base.pathname)) {
-    throw badRequest(`${where}.request.url '${url}' is not on this server (${base.href})`, `${where}.request.url`);
+    throw clientError('BATCH_ENTRY_URL_ELSEWHERE', [where, url, base.href], `${where}.request.url`);
   }
-  let path: string[];
-  try {
-    path = parsed.pathname.slice(base.pathname.length).split('/').filter(Boolean).map(decodeURIComponent);
-  } catch {
-    throw badRequest(`${where}.request.url '${url}' has a malformed %-escape`, `${where}.request.url`);
-  }
-  const request: BatchEntryRequest = { method, path, query: queryValues(parsed.searchParams) };
+  const request: BatchEntryRequest = { method, path: `/${parsed.pathname.slice(base.pathname.length)}`, query: queryValues(parsed.searchParams) };
   if (method === 'POST') {
-    if (!isObject(entry.resource)) throw badRequest(`${where} is a POST without a resource`, `${where}.resource`);
-    request.resource = entry.resource as unknown as Resource;
+    if (!isObject(entry.resource)) throw clientError('BATCH_ENTRY_POST_NO_RESOURCE', [where], `${where}.resource`);
+    request.body = entry.resource as unknown as Resource;
   }
   return request;
-}
-
-/** About what one entry refused for size takes in the answer. */
-const REFUSAL_BYTES = 700;
-
-function batchTooLarge(limits: BatchLimits): FhirError {
-  return tooCostly(`The answers to this batch pass ${limits.maxResponseBytes} bytes (MAX_BATCH_RESPONSE_BYTES): this entry and the rest are not answered; split the batch`);
 }
 
 function statusLine(status: number): string {
@@ -115,7 +106,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * faults in an entry (FhirError, TerminologyError) become that entry's 4xx; anything else is a
  * bug: reported to `onBug` and answered 500 for that entry alone.
  */
-export async function processBatch(
+export async function batchResponse(
   body: unknown,
   baseUrl: string,
   handle: BatchEntryHandler,
@@ -131,14 +122,14 @@ export async function processBatch(
   for (const [index, entry] of entries.entries()) {
     if (index > 0) await nextTurn();
     try {
-      if (full) throw batchTooLarge(limits);
-      const resource = handle(entryRequest(entry, index, baseUrl));
+      if (full) throw clientError('BATCH_RESPONSE_TOO_LARGE', [limits.maxResponseBytes]);
+      const { status, resource } = handle(entryRequest(entry, index, baseUrl));
       bytes += jsonLength(resource);
       if (bytes > budget) {
         full = true;
-        throw batchTooLarge(limits);
+        throw clientError('BATCH_RESPONSE_TOO_LARGE', [limits.maxResponseBytes]);
       }
-      responses.push({ resource, response: { status: statusLine(200) } });
+      responses.push(status >= 400 ? failure(status, resource as OperationOutcome) : { resource, response: { status: statusLine(status) } });
     } catch (e) {
       const known = clientErrorResponse(e);
       if (known) {

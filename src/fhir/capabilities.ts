@@ -6,6 +6,7 @@ import type {
   TerminologyCapabilities,
   TerminologyCapabilitiesCodeSystem,
 } from 'fhir/r4';
+import type { TerminologyRegistry } from '../terminology/registry';
 
 /**
  * The conformance/ folder at the project root. Walks up from this file because the same code
@@ -81,6 +82,18 @@ export function terminologyCapabilities(options: {
     .sort((a, b) => a.url.localeCompare(b.url))
     .map(codeSystemCapability);
   return capabilities;
+}
+
+/** TerminologyCapabilities for the code systems the registry holds (supplements are not code systems of their own). */
+export function terminologyCapabilitiesOf(registry: TerminologyRegistry, options: { date: string; softwareVersion: string }): TerminologyCapabilities {
+  const byUrl = new Map<string, { url: string; versions: string[]; content?: string }>();
+  for (const cs of registry.all('CodeSystem')) {
+    if (!cs.url || cs.content === 'supplement') continue;
+    const entry = byUrl.get(cs.url) ?? { url: cs.url, versions: [], content: cs.content };
+    if (cs.version) entry.versions.push(cs.version);
+    byUrl.set(cs.url, entry);
+  }
+  return terminologyCapabilities({ codeSystems: [...byUrl.values()], ...options });
 }
 
 /** R4 has no codeSystem.content; the R5 element travels as its cross-version extension. */

@@ -1,4 +1,4 @@
-import { badRequest } from './operation-outcome';
+import { clientError } from './operation-outcome';
 
 /**
  * Measures of parsed JSON taken without serialising it and without recursion (a hostile body can
@@ -25,7 +25,7 @@ export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): num
 export function checkJsonDepth(body: unknown, maxDepth: number): void {
   const depth = jsonDepth(body, maxDepth);
   if (depth > maxDepth) {
-    throw badRequest(`The request body nests objects and arrays more than ${maxDepth} levels deep (MAX_JSON_DEPTH): deep concept hierarchies and extensions are refused`);
+    throw clientError('JSON_TOO_DEEP', [maxDepth]);
   }
 }
 

@@ -7,7 +7,7 @@ import type {
   ParametersParameter,
   Resource,
 } from 'fhir/r4';
-import { badRequest, tooCostly } from './operation-outcome';
+import { clientError, FhirError } from './operation-outcome';
 
 /**
  * Operation input, from a GET query or a POST Parameters body, checked against the official
@@ -37,9 +37,7 @@ export function configureParameterLimits(limits: ParameterLimits): void {
 function checkTextLengths(name: string, value: ParameterValue): void {
   const max = parameterLimits.maxStringLength;
   const check = (text: unknown, where: string): void => {
-    if (typeof text === 'string' && text.length > max) {
-      throw badRequest(`Parameter '${where}' is ${text.length} characters long; text values may have at most ${max} (MAX_STRING_LENGTH)`, name);
-    }
+    if (typeof text === 'string' && text.length > max) throw clientError('PARAMETER_TOO_LONG', [where, text.length, max], name);
   };
   if (typeof value === 'string') return check(value, name);
   if (typeof value !== 'object' || Array.isArray(value) || 'resourceType' in value) return;
@@ -78,67 +76,73 @@ const PRIMITIVE_TYPES = new Set([
 ]);
 const TEXT_TYPES = ['String', 'Code', 'Uri', 'Url', 'Canonical', 'Id', 'Oid', 'Uuid', 'Markdown', 'DateTime', 'Date', 'Instant'];
 
-export class OperationInput {
-  constructor(
-    readonly operation: string,
-    private readonly values: Map<string, ParameterValue[]>,
-  ) {}
-
-  has(name: string): boolean {
-    return (this.values.get(name)?.length ?? 0) > 0;
-  }
-
-  all(name: string): ParameterValue[] {
-    return this.values.get(name) ?? [];
-  }
-
-  names(): string[] {
-    return [...this.values.keys()];
-  }
-
-  string(name: string): string | undefined {
-    const v = this.all(name)[0];
-    return typeof v === 'string' ? v : undefined;
-  }
-
-  strings(name: string): string[] {
-    return this.all(name).filter((v): v is string => typeof v === 'string');
-  }
-
-  boolean(name: string): boolean | undefined {
-    const v = this.all(name)[0];
-    return typeof v === 'boolean' ? v : undefined;
-  }
-
-  integer(name: string): number | undefined {
-    const v = this.all(name)[0];
-    return typeof v === 'number' ? v : undefined;
-  }
-
-  coding(name: string): Coding | undefined {
-    return this.all(name)[0] as Coding | undefined;
-  }
-
-  codeableConcept(name: string): CodeableConcept | undefined {
-    return this.all(name)[0] as CodeableConcept | undefined;
-  }
-
-  resource<T extends Resource>(name: string): T | undefined {
-    return this.all(name)[0] as T | undefined;
-  }
-
-  resources(name: string): Resource[] {
-    return this.all(name) as Resource[];
-  }
-
-  /** The parameters as given, for echoing (expansion.parameter). */
-  entries(): Array<[string, ParameterValue]> {
-    return [...this.values.entries()].flatMap(([k, vs]) => vs.map((v): [string, ParameterValue] => [k, v]));
-  }
+/** One input parameter as the operation's definition declares it. */
+interface ParameterSpec {
+  name: string;
+  type: string;
+  /** max is not 1: the value is an array in the input record */
+  repeats: boolean;
 }
 
-function definitionOf(def: OperationDefinition, name: string): OperationDefinitionParameter | undefined {
-  return def.parameter?.find((p) => p.use === 'in' && p.name === name) ?? ECOSYSTEM_PARAMETERS.find((p) => p.name === name);
+/**
+ * An operation's input parameters, compiled once from its OperationDefinition (plus the
+ * ecosystem's additions and any aliases): found by name in a map, never by a search per request.
+ */
+export interface CompiledOperation {
+  /** `$lookup`, ... as named in messages */
+  name: string;
+  parameters: ReadonlyMap<string, ParameterSpec>;
+}
+
+export function compileOperation(def: OperationDefinition, extra: OperationDefinitionParameter[] = []): CompiledOperation {
+  const parameters = new Map<string, ParameterSpec>();
+  for (const p of [...ECOSYSTEM_PARAMETERS, ...extra, ...(def.parameter ?? []).filter((p) => p.use === 'in')]) {
+    // the definition's own declaration wins over the ecosystem's
+    parameters.set(p.name, { name: p.name, type: p.type ?? (p.part ? 'part' : 'string'), repeats: p.max !== '1' });
+  }
+  return { name: `$${def.code}`, parameters };
+}
+
+/** The values of an operation's input, by parameter name: single values, or arrays for repeating parameters. */
+export type InputRecord = Record<string, ParameterValue | ParameterValue[] | undefined>;
+
+/** An operation's call, free of HTTP: a GET query, or a POST body (a Parameters resource, or form fields). */
+export interface OperationCall {
+  method: string;
+  query: QueryValues;
+  body?: unknown;
+  form?: boolean;
+  /** Prefer: handling=strict: a parameter the operation does not define is an error instead of ignored. */
+  strict: boolean;
+}
+
+/**
+ * The typed input of an operation: each parameter read by its definition (type and cardinality),
+ * the record shaped as T, the operation's input interface. A parameter the operation does not
+ * define is ignored (FHIR), unless the call is strict.
+ */
+export function parseInputParameters<T>(operation: CompiledOperation, call: OperationCall): T {
+  if (call.method === 'GET') return parseQuery(operation, call.query, call.strict) as T;
+  if (call.form) return parseQuery(operation, (call.body ?? {}) as QueryValues, call.strict) as T;
+  if (call.body === undefined) throw clientError('PARAMETERS_NOT_JSON');
+  return parseBody(operation, call.body, call.strict) as T;
+}
+
+/** Answer to a parameter the operation does not define, under `Prefer: handling=strict`. */
+export function undefinedParameter(name: string, where: string): FhirError {
+  return clientError('PARAMETER_UNDEFINED', [name, where], name);
+}
+
+function add(record: InputRecord, spec: ParameterSpec, value: ParameterValue): void {
+  checkTextLengths(spec.name, value);
+  if (spec.repeats) {
+    const list = record[spec.name] as ParameterValue[] | undefined;
+    if (list) list.push(value);
+    else record[spec.name] = [value];
+    return;
+  }
+  if (record[spec.name] !== undefined) throw clientError('PARAMETER_REPEATED', [spec.name], spec.name);
+  record[spec.name] = value;
 }
 
 function parsePrimitive(type: string, raw: string, name: string): string | number | boolean {
@@ -146,17 +150,17 @@ function parsePrimitive(type: string, raw: string, name: string): string | numbe
     case 'boolean':
       if (raw === 'true') return true;
       if (raw === 'false') return false;
-      throw badRequest(`Parameter '${name}' must be a boolean (true or false), not '${raw}'`, name);
+      throw clientError('PARAMETER_NOT_BOOLEAN', [name, raw], name);
     case 'integer':
     case 'positiveInt':
     case 'unsignedInt': {
-      if (!/^-?\d+$/.test(raw)) throw badRequest(`Parameter '${name}' must be an integer, not '${raw}'`, name);
+      if (!/^-?\d+$/.test(raw)) throw clientError('PARAMETER_NOT_INTEGER', [name, raw], name);
       const n = Number(raw);
-      if (type !== 'integer' && n < 0) throw badRequest(`Parameter '${name}' must not be negative`, name);
+      if (type !== 'integer' && n < 0) throw clientError('PARAMETER_NEGATIVE', [name], name);
       return n;
     }
     case 'decimal':
-      if (Number.isNaN(Number(raw))) throw badRequest(`Parameter '${name}' must be a decimal number, not '${raw}'`, name);
+      if (Number.isNaN(Number(raw))) throw clientError('PARAMETER_NOT_DECIMAL', [name, raw], name);
       return Number(raw);
     default:
       return raw;
@@ -173,29 +177,33 @@ function codingFromQuery(raw: string): Coding {
 
 export type QueryValues = Record<string, string | string[] | undefined>;
 
+/** Parameters about the response, not the operation: read by the HTTP edge, never undefined. */
 const CONTROL_PARAMETERS = new Set(['_format', '_pretty', '_summary', '_elements']);
 
-export function parseQuery(def: OperationDefinition, query: QueryValues): OperationInput {
-  const values = new Map<string, ParameterValue[]>();
-  for (const [name, rawValue] of Object.entries(query)) {
-    if (rawValue === undefined || CONTROL_PARAMETERS.has(name)) continue;
-    const raws = Array.isArray(rawValue) ? rawValue : [rawValue];
-    const spec = definitionOf(def, name);
-    if (!spec) continue;
-    const type = spec.type ?? 'string';
-    const parsed: ParameterValue[] = raws.map((raw) => {
-      if (typeof raw !== 'string') throw badRequest(`Parameter '${name}' is malformed`, name);
-      if (PRIMITIVE_TYPES.has(type)) return parsePrimitive(type, raw, name);
-      if (type === 'Coding') return codingFromQuery(raw);
-      if (type === 'CodeableConcept') return { coding: [codingFromQuery(raw)] };
-      throw badRequest(`Parameter '${name}' (${type}) can only be given in a POST Parameters body`, name);
-    });
-    for (const v of parsed) checkTextLengths(name, v);
-    append(values, name, parsed);
-  }
-  return checkCardinality(def, values);
+function queryValue(spec: ParameterSpec, raw: unknown): ParameterValue {
+  const { name, type } = spec;
+  if (typeof raw !== 'string') throw clientError('PARAMETER_MALFORMED', [name], name);
+  if (PRIMITIVE_TYPES.has(type)) return parsePrimitive(type, raw, name);
+  if (type === 'Coding') return codingFromQuery(raw);
+  if (type === 'CodeableConcept') return { coding: [codingFromQuery(raw)] };
+  throw clientError('PARAMETER_BODY_ONLY', [name, type], name);
 }
 
+function parseQuery(operation: CompiledOperation, query: QueryValues, strict: boolean): InputRecord {
+  const record: InputRecord = {};
+  for (const name in query) {
+    const rawValue = query[name];
+    if (rawValue === undefined || CONTROL_PARAMETERS.has(name)) continue;
+    const spec = operation.parameters.get(name);
+    if (!spec) {
+      if (strict) throw undefinedParameter(name, operation.name);
+      continue;
+    }
+    if (Array.isArray(rawValue)) for (const raw of rawValue) add(record, spec, queryValue(spec, raw));
+    else add(record, spec, queryValue(spec, rawValue));
+  }
+  return record;
+}
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why a value is not a usable Coding, or undefined when it is one. */
@@ -219,83 +227,71 @@ function codeableConceptProblem(v: unknown): string | undefined {
   return undefined;
 }
 
-function valueOf(p: ParametersParameter, spec: OperationDefinitionParameter): ParameterValue {
-  const name = p.name;
-  const type = spec.type ?? (spec.part ? 'part' : 'string');
+function valueOf(p: ParametersParameter, spec: ParameterSpec): ParameterValue {
+  const { name, type } = spec;
   if (type === 'part') {
-    if (!p.part) throw badRequest(`Parameter '${name}' must have parts`, name);
+    if (!p.part) throw clientError('PARAMETER_NO_PARTS', [name], name);
     return p.part;
   }
   const record = p as unknown as Record<string, unknown>;
   if (type === 'Resource' || /^[A-Z]/.test(type) && !['Coding', 'CodeableConcept'].includes(type)) {
     const resource = p.resource;
-    if (!resource || typeof resource !== 'object') throw badRequest(`Parameter '${name}' must carry a resource`, name);
+    if (!resource || typeof resource !== 'object') throw clientError('PARAMETER_NO_RESOURCE', [name], name);
     if (type !== 'Resource' && resource.resourceType !== type) {
-      throw badRequest(`Parameter '${name}' must be a ${type}, not a ${resource.resourceType}`, name);
+      throw clientError('PARAMETER_WRONG_RESOURCE', [name, type, resource.resourceType], name);
     }
     return resource;
   }
   if (type === 'Coding' || type === 'CodeableConcept') {
     const v = record[`value${type}`];
     const problem = type === 'Coding' ? codingProblem(v) : codeableConceptProblem(v);
-    if (problem) throw badRequest(`Parameter '${name}' must be a ${type} (value${type}): ${problem}`, name);
+    if (problem) throw clientError('PARAMETER_WRONG_DATATYPE', [name, type, problem], name);
     return v as Coding | CodeableConcept;
   }
   if (type === 'boolean') {
-    if (typeof p.valueBoolean !== 'boolean') throw badRequest(`Parameter '${name}' must be a boolean (valueBoolean)`, name);
+    if (typeof p.valueBoolean !== 'boolean') throw clientError('PARAMETER_NOT_VALUE_BOOLEAN', [name], name);
     return p.valueBoolean;
   }
   if (type === 'integer' || type === 'positiveInt' || type === 'unsignedInt') {
     const v = p.valueInteger ?? p.valuePositiveInt ?? p.valueUnsignedInt;
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw badRequest(`Parameter '${name}' must be an integer (valueInteger)`, name);
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw clientError('PARAMETER_NOT_VALUE_INTEGER', [name], name);
     return v;
   }
   for (const suffix of TEXT_TYPES) {
     const v = record[`value${suffix}`];
     if (typeof v === 'string') return v;
   }
-  throw badRequest(`Parameter '${name}' must have a ${type} value`, name);
+  throw clientError('PARAMETER_NO_VALUE', [name, type], name);
 }
 
-export function parseBody(def: OperationDefinition, body: unknown): OperationInput {
+function parseBody(operation: CompiledOperation, body: unknown, strict: boolean): InputRecord {
   if (!body || typeof body !== 'object' || (body as Resource).resourceType !== 'Parameters') {
-    throw badRequest('The request body must be a FHIR Parameters resource');
+    throw clientError('BODY_NOT_PARAMETERS');
   }
   const params = body as Parameters;
   if (params.parameter !== undefined && !Array.isArray(params.parameter)) {
-    throw badRequest('Parameters.parameter must be an array', 'Parameters.parameter');
+    throw clientError('PARAMETERS_NOT_ARRAY', [], 'Parameters.parameter');
   }
   const list = params.parameter ?? [];
-  if (list.length > parameterLimits.maxParameters) {
-    throw tooCostly(`The Parameters body has ${list.length} parameters; a request may have at most ${parameterLimits.maxParameters} (MAX_PARAMETERS)`);
-  }
-  const values = new Map<string, ParameterValue[]>();
+  if (list.length > parameterLimits.maxParameters) throw clientError('TOO_MANY_PARAMETERS', [list.length, parameterLimits.maxParameters]);
+  const record: InputRecord = {};
   for (const [i, p] of list.entries()) {
     if (!p || typeof p !== 'object' || typeof p.name !== 'string') {
-      throw badRequest(`Parameters.parameter[${i}] has no name`, `Parameters.parameter[${i}]`);
+      throw clientError('PARAMETER_NO_NAME', [i], `Parameters.parameter[${i}]`);
     }
-    const spec = definitionOf(def, p.name);
-    if (!spec) continue;
-    const value = valueOf(p, spec);
-    checkTextLengths(p.name, value);
-    append(values, p.name, [value]);
+    const spec = operation.parameters.get(p.name);
+    if (!spec) {
+      if (strict) throw undefinedParameter(p.name, operation.name);
+      continue;
+    }
+    add(record, spec, valueOf(p, spec));
   }
-  return checkCardinality(def, values);
+  return record;
 }
 
-/** Add to a parameter's list in place: copying it on every repeat made parsing quadratic. */
-function append(values: Map<string, ParameterValue[]>, name: string, more: ParameterValue[]): void {
-  const list = values.get(name);
-  if (list) list.push(...more);
-  else values.set(name, more);
-}
-
-function checkCardinality(def: OperationDefinition, values: Map<string, ParameterValue[]>): OperationInput {
-  for (const [name, list] of values) {
-    const spec = definitionOf(def, name);
-    if (spec?.max === '1' && list.length > 1) throw badRequest(`Parameter '${name}' may be given only once`, name);
-  }
-  return new OperationInput(def.code, values);
+/** A Parameters resource (a batch-validate-code validation) read as the input of an operation. */
+export function parseParametersResource<T>(operation: CompiledOperation, body: unknown, strict: boolean): T {
+  return parseBody(operation, body, strict) as T;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BoundedCache } from '../terminology/bounded-cache';
 import type { TerminologyResource } from '../terminology/registry';
-import { tooCostly } from './operation-outcome';
+import { clientError } from './operation-outcome';
 
 /**
  * Resource caches that clients open with $cache-control (mode=start) and then name in the
@@ -64,7 +64,7 @@ export class ResourceCaches {
     for (const r of resources) if (!this.put(entry, r)) break;
     const { maxBytes } = this.entries.stats();
     if (entry.bytes > maxBytes) {
-      throw tooCostly(`The resources sent to $cache-control take about ${entry.bytes} bytes; all caches together may hold ${maxBytes} (CACHE_CLIENT_CACHES_BYTES)`);
+      throw clientError('CACHES_FULL', [entry.bytes, maxBytes]);
     }
     entry.sealed = sealed;
     const id = randomUUID();

@@ -3,7 +3,7 @@ import { r4DefinitionsFile } from './definitions';
 import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4';
 import type { Bundle, BundleEntry, Coding, ElementDefinition, FhirResource, Meta, Resource, SearchParameter } from 'fhir/r4';
-import { badRequest, notSupported } from './operation-outcome';
+import { clientError } from './operation-outcome';
 import { structureDefinition } from './resource-validation';
 
 /**
@@ -45,12 +45,17 @@ interface SearchDefinition {
   evaluate?: (resource: JsonObject) => unknown[];
 }
 
+/**
+ * Search: the resources matching the query. A parameter not defined for the type is ignored, as
+ * FHIR says a server may, unless `strict` (Prefer: handling=strict), where it is a 400 naming it.
+ */
 export function searchResources<T extends Resource>(
   resourceType: SearchableType,
   resources: T[],
   query: SearchQuery,
+  strict = false,
 ): T[] {
-  const criteria = parseQuery(resourceType, query);
+  const criteria = parseQuery(resourceType, query, strict);
   if (criteria.length === 0) return [...resources];
   return resources.filter((resource) =>
     criteria.every((criterion) => criterion.matches(valuesOf(criterion.definition, resource as unknown as JsonObject))),
@@ -154,15 +159,18 @@ interface Criterion {
   matches: (values: unknown[]) => boolean;
 }
 
-function parseQuery(resourceType: SearchableType, query: SearchQuery): Criterion[] {
+function parseQuery(resourceType: SearchableType, query: SearchQuery, strict: boolean): Criterion[] {
   const definitions = searchDefinitions(resourceType);
   const criteria: Criterion[] = [];
   for (const [name, raw] of Object.entries(query)) {
     if (raw === undefined || RESULT_PARAMETERS.has(name)) continue;
     const [code = '', modifier] = name.split(':', 2) as [string, string | undefined];
     const definition = definitions.get(code);
-    if (!definition) throw badRequest(`Unknown search parameter '${name}' for ${resourceType}`, name);
-    if (!definition.evaluate) throw notSupported(`Search parameter '${code}' is not supported`, name);
+    if (!definition) {
+      if (!strict) continue;
+      throw clientError('SEARCH_PARAMETER_UNKNOWN', [name, resourceType], name);
+    }
+    if (!definition.evaluate) throw clientError('SEARCH_PARAMETER_NOT_SUPPORTED', [code], name);
     // A repeated parameter is AND; commas within one value are OR.
     for (const value of Array.isArray(raw) ? raw : [raw]) {
       if (value === '') continue;
@@ -179,7 +187,7 @@ function valueMatcher(
   value: string,
 ): (values: unknown[]) => boolean {
   if (modifier === 'missing') {
-    if (value !== 'true' && value !== 'false') throw badRequest(`Search parameter '${name}' takes true or false`, name);
+    if (value !== 'true' && value !== 'false') throw clientError('SEARCH_NOT_BOOLEAN', [name], name);
     const missing = value === 'true';
     return (values) => (values.length === 0) === missing;
   }
@@ -208,7 +216,7 @@ function valueMatcher(
       return (values) => ranges.some((criterion) => values.some((resourceValue) => dateMatches(resourceValue, criterion)));
     }
     default:
-      throw notSupported(`Search parameter '${definition.code}' of type ${definition.type} is not supported`, name);
+      throw clientError('SEARCH_PARAMETER_TYPE_NOT_SUPPORTED', [definition.code, definition.type], name);
   }
   return (values) => alternatives.some((alternative) => matchOne(values, alternative));
 }
@@ -244,7 +252,7 @@ function splitSystem(value: string): [string | undefined, string] {
 const unescape = (value: string): string => value.replace(/\\(.)/g, '$1');
 
 const unsupportedModifier = (name: string, modifier: string) =>
-  badRequest(`Modifier ':${modifier}' is not supported for search parameter '${name.split(':')[0]}'`, name);
+  clientError('SEARCH_MODIFIER_NOT_SUPPORTED', [modifier, name.split(':')[0]], name);
 
 // ---------------------------------------------------------------------------------------------
 // Matching per parameter type
@@ -392,7 +400,7 @@ function parseDateCriterion(name: string, alternative: string): DateCriterion {
   const match = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/.exec(alternative);
   const prefix = (match?.[1] ?? 'eq') as DatePrefix;
   const range = dateRange(match?.[2] ?? '');
-  if (!range) throw badRequest(`Invalid date '${alternative}' for search parameter '${name}'`, name);
+  if (!range) throw clientError('SEARCH_DATE_INVALID', [alternative, name], name);
   return { prefix, range };
 }
 
@@ -573,6 +581,57 @@ export function summarize<T extends Resource>(resource: T, mode: SummaryMode): T
 
 // ---------------------------------------------------------------------------------------------
 // Bundle
+
+/** Entries per page when the client does not say (_count), and the most it may ask for. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+const SUMMARY_MODES = new Set(['true', 'false', 'text', 'data', 'count']);
+
+function nonNegativeInteger(query: SearchQuery, name: string): number | undefined {
+  const raw = query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) throw clientError('SEARCH_NOT_NON_NEGATIVE', [name, String(raw)], name);
+  return Number(raw);
+}
+
+/** The query string of a search, for its links: the same criteria, another page. */
+function pageUrl(baseUrl: string, resourceType: string, query: SearchQuery, offset: number, count: number): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || name === '_offset' || name === '_count') continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(name, v);
+  }
+  params.set('_count', String(count));
+  if (offset > 0) params.set('_offset', String(offset));
+  return `${baseUrl}/${resourceType}?${params.toString()}`;
+}
+
+/**
+ * A search answered as a searchset Bundle: `_count` entries per page (100 by default, at most
+ * 1000) from `_offset`, with `next` and `previous` links to the neighbouring pages; `_summary`
+ * applied to each entry (`count`: the total only).
+ */
+export function searchResponse(
+  resourceType: SearchableType,
+  resources: Resource[],
+  query: SearchQuery,
+  options: { baseUrl: string; strict: boolean },
+): Bundle {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const summary = typeof query._summary === 'string' ? query._summary : undefined;
+  if (summary !== undefined && !SUMMARY_MODES.has(summary)) throw clientError('SUMMARY_INVALID', [summary], '_summary');
+  const count = Math.min(nonNegativeInteger(query, '_count') ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const offset = nonNegativeInteger(query, '_offset') ?? 0;
+  const matches = searchResources(resourceType, resources, query, options.strict);
+  const page = summary === 'count' ? [] : matches.slice(offset, offset + count).map((r) => (summary && summary !== 'false' ? summarize(r, summary as SummaryMode) : r));
+  const bundle = searchsetBundle(page, { total: matches.length, selfUrl: pageUrl(baseUrl, resourceType, query, offset, count), baseUrl });
+  if (summary !== 'count' && count > 0) {
+    if (offset + count < matches.length) bundle.link?.push({ relation: 'next', url: pageUrl(baseUrl, resourceType, query, offset + count, count) });
+    if (offset > 0) bundle.link?.push({ relation: 'previous', url: pageUrl(baseUrl, resourceType, query, Math.max(0, offset - count), count) });
+  }
+  return bundle;
+}
 
 export function searchsetBundle(
   matches: Resource[],

@@ -1,22 +1,15 @@
-import express, { NextFunction, Request, Response } from 'express';
-import type { Resource } from 'fhir/r4';
-import { processBatch } from '../fhir/batch-bundle';
-import { capabilityStatement, operationDefinition, operationDefinitions, terminologyCapabilities } from '../fhir/capabilities';
-import { checkJsonDepth } from '../fhir/json-measure';
-import { FhirError, methodNotAllowed, notFound } from '../fhir/operation-outcome';
-import { configureParameterLimits, parameters } from '../fhir/parameters';
-import { searchResources, searchsetBundle, summarize } from '../fhir/search';
-import { cacheStats } from '../terminology/bounded-cache';
-import { Deadline } from '../terminology/deadline';
-import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
-import { batchEntryHandler } from './batch';
-import { errorHandler } from './errors';
-import { cacheControlOperation } from '../fhir/operations/cache-control';
+import express from 'express';
+import { FhirDispatcher } from '../fhir/dispatcher';
+import { clientError } from '../fhir/operation-outcome';
 import { ResourceCaches } from '../fhir/resource-caches';
-import { isOperation, operationCallOf, runOperation, SERVED_FHIR_VERSION, systemOperationInput, terminologyType, TerminologyService } from './operations';
-import { renderHtml } from './html';
-import { DEFAULT_LIMITS, limitsOf, ServiceLimits } from './limits';
-import { prefersHtml, responseType, sendResource } from './respond';
+import { cacheStats } from '../terminology/bounded-cache';
+import type { TerminologyRegistry } from '../terminology/registry';
+import { configureParameterLimits } from '../fhir/parameters';
+import { DEFAULT_LIMITS, ServiceLimits } from './limits';
+import { accessLogger } from './access-log';
+import { errorHandler } from './errors';
+import { fhirEndpoint } from './fhir-adapter';
+import { corsAndSecurityHeaders } from './headers';
 
 export interface AppOptions {
   /** Public base URL of the FHIR endpoint, used in fullUrl and links. */
@@ -33,227 +26,32 @@ export interface AppOptions {
   log?: (message: string) => void;
 }
 
-/** The pages are static: their own inline styles, a link to the JSON, nothing else. */
-const HTML_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const SUMMARY_MODES = new Set(['true', 'false', 'text', 'data', 'count']);
-
-type Route = (req: Request, res: Response) => void;
-
-/** Express `async`-free routes, each under the request's processing deadline: errors thrown go to the error handler. */
-const route = (fn: Route) => (req: Request, res: Response, next: NextFunction) => {
-  try {
-    new Deadline(limitsOf(req).requestDeadlineMs).run(() => fn(req, res));
-  } catch (e) {
-    next(e);
-  }
-};
-
-function resourceType(req: Request): TerminologyResourceType {
-  return terminologyType(String(req.params.type));
-}
-
-/** The HTTP edge: parses, calls the terminology operation, renders. */
+/** The HTTP edge: Express parses bodies and sets headers; the FHIR dispatcher answers. */
 export function createApp(registry: TerminologyRegistry, options: AppOptions) {
-  const app = express();
-  const service: TerminologyService = { registry, caches: options.caches ?? new ResourceCaches() };
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const limits = options.limits ?? DEFAULT_LIMITS;
-  app.locals.limits = limits;
   configureParameterLimits(limits.request);
+  const dispatcher = new FhirDispatcher({
+    registry,
+    caches: options.caches ?? new ResourceCaches(),
+    baseUrl,
+    softwareVersion: options.softwareVersion,
+    onBatchEntryBug: (e, index) => log(`500 in batch entry ${index}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    batchLimits: { maxEntries: limits.request.maxBatchEntries, maxResponseBytes: Math.min(limits.request.maxBatchResponseBytes, limits.request.maxResponseBytes) },
+  });
+  const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('etag', false);
-
-  const accessLog = options.accessLog;
-  if (accessLog) {
-    app.use((req, res, next) => {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        accessLog(JSON.stringify({ time: new Date().toISOString(), method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }));
-      });
-      next();
-    });
-  }
-  app.use((req, res, next) => {
-    res.set({
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Headers': 'Content-Type, Accept, Accept-Language, Authorization, Prefer, X-Cache-Id',
-      'Access-Control-Expose-Headers': 'X-Cache-Id, Allow',
-      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    if (req.method === 'OPTIONS') {
-      res.status(204).end();
-      return;
-    }
-    next();
-  });
-  app.use(express.json({ type: ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'], limit: options.bodyLimit ?? limits.request.maxBodyBytes }));
-  app.use((req, _res, next) => {
-    // before anything walks the body: a recursive walk of 100,000 nested levels overflows the stack
-    if (typeof req.body === 'object' && req.body !== null) {
-      try {
-        checkJsonDepth(req.body, limits.request.maxJsonDepth);
-      } catch (e) {
-        next(e);
-        return;
-      }
-    }
-    next();
-  });
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-
+  app.locals.limits = limits;
+  if (options.accessLog) app.use(accessLogger(options.accessLog));
+  app.use(corsAndSecurityHeaders);
+  app.use('/fhir', fhirEndpoint(dispatcher, { baseUrl, bodyLimit: options.bodyLimit ?? limits.request.maxBodyBytes, limits: limits.request }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', caches: cacheStats() });
   });
-
-  const fhir = express.Router();
-  fhir.use((req, _res, next) => {
-    try {
-      responseType(req);
-      next();
-    } catch (e) {
-      next(e);
-    }
-  });
-
-  fhir.get(
-    '/metadata',
-    route((req, res) => {
-      const date = new Date().toISOString();
-      if (req.query.mode === 'terminology') {
-        const byUrl = new Map<string, { url: string; versions: string[]; content?: string }>();
-        for (const cs of registry.all('CodeSystem')) {
-          if (!cs.url || cs.content === 'supplement') continue;
-          const entry = byUrl.get(cs.url) ?? { url: cs.url, versions: [], content: cs.content };
-          if (cs.version) entry.versions.push(cs.version);
-          byUrl.set(cs.url, entry);
-        }
-        sendResource(req, res, 200, terminologyCapabilities({ codeSystems: [...byUrl.values()], date, softwareVersion: options.softwareVersion }));
-        return;
-      }
-      sendResource(req, res, 200, capabilityStatement({ baseUrl: options.baseUrl, softwareVersion: options.softwareVersion, date }));
-    }),
-  );
-
-  const operation = route((req, res) => {
-    const type = resourceType(req);
-    const name = String(req.params.operation);
-    if (!isOperation(type, name)) throw notFound(`Operation ${name} is not supported on ${type}`);
-    sendResource(req, res, 200, runOperation(service, type, name, req, req.params.id === undefined ? undefined : String(req.params.id)));
-  });
-
-  const search = route((req, res) => {
-    const type = resourceType(req);
-    const query = { ...(req.query as Record<string, string | string[]>), ...(req.method === 'POST' && req.is('application/x-www-form-urlencoded') ? (req.body as Record<string, string>) : {}) };
-    const summary = typeof query._summary === 'string' ? query._summary : undefined;
-    if (summary !== undefined && !SUMMARY_MODES.has(summary)) throw new FhirError(400, 'invalid', `_summary must be one of true, false, text, data, count, not '${summary}'`, ['_summary']);
-    const countRaw = typeof query._count === 'string' ? query._count : undefined;
-    if (countRaw !== undefined && !/^\d+$/.test(countRaw)) throw new FhirError(400, 'invalid', `_count must be a non-negative integer, not '${countRaw}'`, ['_count']);
-    const count = countRaw === undefined ? 100 : Math.min(Number(countRaw), 1000);
-    const matches = searchResources(type, registry.all(type) as Resource[], query);
-    const page = summary === 'count' ? [] : matches.slice(0, count).map((r) => (summary && summary !== 'false' ? summarize(r, summary as 'true' | 'text' | 'data') : r));
-    const selfUrl = `${options.baseUrl}${req.originalUrl.replace(/^\/fhir/, '')}`;
-    sendResource(req, res, 200, searchsetBundle(page, { total: matches.length, selfUrl, baseUrl: options.baseUrl }));
-  });
-
-  // [base]/$versions (CapabilityStatement-versions): the FHIR versions served here, and the default
-  fhir.all(
-    '/\\$versions',
-    route((req, res) => {
-      if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed(`${req.method} is not allowed on $versions: use GET or POST`, ['GET', 'POST']);
-      sendResource(req, res, 200, parameters([{ name: 'version', valueCode: SERVED_FHIR_VERSION }, { name: 'default', valueCode: SERVED_FHIR_VERSION }]));
-    }),
-  );
-
-  // [base]/$cache-control: clients' resource caches (see fhir/operations/cache-control)
-  fhir.all(
-    '/\\$cache-control',
-    route((req, res) => {
-      const call = operationCallOf(req, '', '$cache-control');
-      // a POST with no body is read like a GET: everything it says is in the query string
-      if (call.method === 'POST' && call.body === undefined && !call.form) call.method = 'GET';
-      const input = systemOperationInput('cache-control', call);
-      const queryMode = typeof req.query.mode === 'string' ? req.query.mode : undefined;
-      sendResource(req, res, 200, cacheControlOperation({ input, queryMode, cacheId: call.cacheId, caches: service.caches }));
-    }),
-  );
-
-  // POST [base] with a batch Bundle: each entry answered as if sent alone (see fhir/batch-bundle)
-  // Entries are answered a turn of the event loop apart (processBatch), each under the batch's one deadline.
-  fhir.post('/', async (req, res) => {
-    if (req.body === undefined) throw new FhirError(415, 'not-supported', 'POST a FHIR Bundle of type batch as application/fhir+json (or application/json)');
-    const deadline = new Deadline(limitsOf(req).requestDeadlineMs);
-    const handle = batchEntryHandler(service, req.get('accept-language'), req.get('x-cache-id'));
-    const bundle = await processBatch(
-      req.body,
-      options.baseUrl,
-      (entry) => deadline.run(() => handle(entry)),
-      (e, index) => log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-      { maxEntries: limits.request.maxBatchEntries, maxResponseBytes: Math.min(limits.request.maxBatchResponseBytes, limits.request.maxResponseBytes) },
-    );
-    sendResource(req, res, 200, bundle);
-  });
-
-  // The definitions of the operations the CapabilityStatement names
-  fhir.get(
-    '/OperationDefinition/:id',
-    route((req, res) => {
-      const definition = operationDefinition(String(req.params.id));
-      if (!definition) throw notFound(`OperationDefinition/${req.params.id} is not known to this server`);
-      sendResource(req, res, 200, definition);
-    }),
-  );
-  fhir.get(
-    '/OperationDefinition',
-    route((req, res) => {
-      const all = operationDefinitions();
-      sendResource(req, res, 200, searchsetBundle(all, { total: all.length, selfUrl: `${options.baseUrl}/OperationDefinition`, baseUrl: options.baseUrl }));
-    }),
-  );
-
-  fhir.get('/:type', search);
-  fhir.post('/:type/_search', search);
-  fhir.all('/:type/:operation', (req, res, next) => {
-    if (String(req.params.operation).startsWith('$')) return operation(req, res, next);
-    next();
-  });
-  fhir.all('/:type/:id/:operation', (req, res, next) => {
-    if (String(req.params.operation).startsWith('$')) return operation(req, res, next);
-    next();
-  });
-  fhir.get(
-    '/:type/:id',
-    route((req, res) => {
-      const type = resourceType(req);
-      const resource = registry.read(type, String(req.params.id));
-      if (!resource) throw notFound(`${type}/${req.params.id} is not known to this server`);
-      if (prefersHtml(req)) {
-        res.set('Content-Security-Policy', HTML_CONTENT_SECURITY_POLICY);
-        res.type('html').send(renderHtml(resource, `${options.baseUrl}/${type}/${resource.id}?_format=json`));
-        return;
-      }
-      const summary = typeof req.query._summary === 'string' ? req.query._summary : undefined;
-      sendResource(req, res, 200, summary && summary !== 'false' && summary !== 'count' ? summarize(resource, summary as 'true' | 'text' | 'data') : resource);
-    }),
-  );
-  fhir.use(
-    route((req) => {
-      const message = `${req.method} ${req.path} is not supported by this server`;
-      if (req.method === 'GET') throw new FhirError(404, 'not-supported', message);
-      throw methodNotAllowed(message, req.path === '/' ? ['POST'] : ['GET']);
-    }),
-  );
-
-  app.use('/fhir', fhir);
-  app.use(
-    route((req) => {
-      throw notFound(`Nothing at ${req.path}: the FHIR endpoint is /fhir`);
-    }),
-  );
+  app.use((req, _res, next) => next(clientError('NOTHING_AT_PATH', [req.path])));
   app.use(errorHandler(log));
   return app;
 }

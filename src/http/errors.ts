@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { clientErrorResponse, FhirError, operationOutcome } from '../fhir/operation-outcome';
-import { sendResource } from './respond';
+import { sendOutcome } from './respond';
 
 interface HttpLikeError {
   status?: number;
@@ -13,20 +13,20 @@ interface HttpLikeError {
 export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
     const known = clientErrorResponse(err);
-    if (err instanceof FhirError && err.allowedMethods) res.set('Allow', err.allowedMethods.join(', '));
-    if (known) return sendResource(req, res, known.status, known.outcome);
+    if (known?.allowedMethods) res.set('Allow', known.allowedMethods.join(', '));
+    if (known) return sendOutcome(req, res, known.status, known.outcome);
     const e = err as HttpLikeError;
     if (e?.type === 'entity.parse.failed') {
-      return sendResource(req, res, 400, new FhirError(400, 'structure', `The request body is not valid JSON: ${e.message}`).toOperationOutcome());
+      return sendOutcome(req, res, 400, new FhirError('BODY_NOT_JSON', [e.message ?? '']).toOperationOutcome());
     }
     if (e?.type === 'entity.too.large') {
-      return sendResource(req, res, 413, new FhirError(413, 'too-costly', 'The request body is too large').toOperationOutcome());
+      return sendOutcome(req, res, 413, new FhirError('BODY_TOO_LARGE').toOperationOutcome());
     }
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendResource(req, res, status, new FhirError(status, 'invalid', e.message ?? 'Bad request').toOperationOutcome());
+      return sendOutcome(req, res, status, new FhirError('HTTP_CLIENT_ERROR', [e.message ?? 'Bad request'], { status }).toOperationOutcome());
     }
     log(`500 ${req.method} ${req.originalUrl}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    sendResource(req, res, 500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
+    sendOutcome(req, res, 500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
   };
 }

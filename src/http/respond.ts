@@ -1,49 +1,58 @@
 import type { Request, Response } from 'express';
 import type { Resource } from 'fhir/r4';
 import { jsonLength } from '../fhir/json-measure';
-import { FhirError, tooCostly } from '../fhir/operation-outcome';
-import { limitsOf } from './limits';
+import { clientError } from '../fhir/operation-outcome';
+import type { QueryValues } from '../fhir/parameters';
 
 const JSON_FORMATS = new Set(['json', 'application/json', 'application/fhir+json', 'application/json+fhir']);
 
-function queryString(req: Request, name: string): string | undefined {
-  const v = req.query[name];
-  return typeof v === 'string' ? v : undefined;
+/** How to answer: the media type (`_format` wins over Accept; only JSON is served) and `_pretty`. */
+export interface ResponseFormat {
+  type: string;
+  pretty: boolean;
 }
 
-/** The media type to answer with: `_format` wins over Accept; only JSON is served. */
-export function responseType(req: Request): string {
-  const format = queryString(req, '_format');
-  if (format !== undefined) {
+/** The format asked for; an unsupported `_format` is a 406. (The query is parsed once by the caller: Express parses it on each read of req.query.) */
+export function responseFormat(query: QueryValues, accept: string | undefined): ResponseFormat {
+  const pretty = query._pretty === 'true';
+  const format = query._format;
+  if (typeof format === 'string') {
     const base = format.split(';')[0].trim().toLowerCase();
-    if (!JSON_FORMATS.has(base)) throw new FhirError(406, 'not-supported', `_format '${format}' is not supported: this server speaks JSON (json, application/fhir+json)`, ['_format']);
-    return base === 'application/json' ? 'application/json' : 'application/fhir+json';
+    if (!JSON_FORMATS.has(base)) throw clientError('FORMAT_NOT_SUPPORTED', [format], '_format');
+    return { type: base === 'application/json' ? 'application/json' : 'application/fhir+json', pretty };
   }
-  const accept = req.get('accept') ?? '';
-  if (accept.includes('application/json') && !accept.includes('fhir+json')) return 'application/json';
-  return 'application/fhir+json';
+  if (accept !== undefined && accept.includes('application/json') && !accept.includes('fhir+json')) return { type: 'application/json', pretty };
+  return { type: 'application/fhir+json', pretty };
 }
 
 /** A browser asking for a page (Accept: text/html first) rather than a FHIR client asking for JSON. */
-export function prefersHtml(req: Request): boolean {
-  return queryString(req, '_format') === undefined && req.accepts(['application/fhir+json', 'application/json', 'text/html']) === 'text/html';
+export function prefersHtml(req: Request, query: QueryValues): boolean {
+  return query._format === undefined && req.accepts(['application/fhir+json', 'application/json', 'text/html']) === 'text/html';
 }
 
-/** Send a FHIR resource as JSON, pretty when `_pretty=true`. */
-export function sendResource(req: Request, res: Response, status: number, resource: Resource): void {
-  let type = 'application/fhir+json';
-  try {
-    type = responseType(req);
-  } catch {
-    // an unsupported _format is reported by the error handler; the error itself still goes out as JSON
-  }
-  const pretty = queryString(req, '_pretty') === 'true';
-  const { maxResponseBytes } = limitsOf(req);
+/** Send a FHIR resource as JSON; one larger than maxResponseBytes is refused before it is built. */
+export function sendResource(res: Response, status: number, resource: Resource, format: ResponseFormat, maxResponseBytes = Number.POSITIVE_INFINITY): void {
   // measured before it is serialised: a response of hundreds of megabytes must not be built at all
-  if (jsonLength(resource) > maxResponseBytes) {
-    const refusal = tooCostly(`The response would be larger than ${maxResponseBytes} bytes (MAX_RESPONSE_BYTES): ask for less (count, _count, _summary)`);
-    res.status(refusal.status).type(`${type}; charset=utf-8`).send(JSON.stringify(refusal.toOperationOutcome()));
-    return;
+  if (maxResponseBytes !== Number.POSITIVE_INFINITY && jsonLength(resource) > maxResponseBytes) {
+    const refusal = clientError('RESPONSE_TOO_LARGE', [maxResponseBytes]);
+    return sendResource(res, refusal.status, refusal.toOperationOutcome(), format);
   }
-  res.status(status).type(`${type}; charset=utf-8`).send(JSON.stringify(resource, null, pretty ? 2 : undefined));
+  // a Buffer goes out with the headers in one writev; a string would be joined to them and copied again
+  const body = Buffer.from(JSON.stringify(resource, null, format.pretty ? 2 : undefined));
+  res.statusCode = status;
+  res.setHeader('Content-Type', `${format.type}; charset=utf-8`);
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}
+
+/** Send an error's OperationOutcome: as asked when that format can be served, FHIR JSON otherwise (an unsupported _format may be what is reported). */
+export function sendOutcome(req: Request, res: Response, status: number, outcome: Resource): void {
+  const query = req.query as QueryValues;
+  let format: ResponseFormat = { type: 'application/fhir+json', pretty: query._pretty === 'true' };
+  try {
+    format = responseFormat(query, req.get('accept'));
+  } catch {
+    // keep FHIR JSON
+  }
+  sendResource(res, status, outcome, format);
 }

@@ -36,6 +36,11 @@ export class Deadline {
 }
 
 let current: Deadline | undefined;
+
+/** The deadline of the request running now, for work that goes on after a turn of the event loop. */
+export function currentDeadline(): Deadline | undefined {
+  return current;
+}
 let calls = 0;
 /** Reading the clock costs more than one step of most loops: look every few steps. */
 const STEPS_PER_LOOK = 64;

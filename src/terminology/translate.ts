@@ -50,12 +50,42 @@ function scopeMatches(wanted: string | undefined, canonical: string | undefined)
   return splitCanonical(wanted).url === splitCanonical(canonical).url;
 }
 
+/** The value sets a translate request names (source/target, R5 sourceScope/targetScope). */
+export interface TranslateScope {
+  source?: string;
+  target?: string;
+}
+
+/**
+ * How a translate request named its concept: as a source (forward), as a target with R4's
+ * reverse=true, or as a target concept with R5's targetCode/targetCoding/targetCodeableConcept.
+ */
+export type TranslateDirection = 'forward' | 'reverse' | 'by-target';
+
+/** Whether the maps are read backwards (target -> source) for this direction. */
+export function readsBackwards(direction: TranslateDirection): boolean {
+  return direction !== 'forward';
+}
+
+/** The scopes a request names, in the map's own direction (source -> target). */
+function mapScope(named: TranslateScope, direction: TranslateDirection): TranslateScope {
+  return direction === 'reverse' ? { source: named.target, target: named.source } : named;
+}
+
+/** The value set the answers must come from: the map's target scope read forwards, its source scope read backwards. */
+export function answerScope(named: TranslateScope, direction: TranslateDirection): string | undefined {
+  const scope = mapScope(named, direction);
+  return readsBackwards(direction) ? scope.source : scope.target;
+}
+
 /**
  * The maps a translate request considers when it names none: those whose declared source and
- * target value sets (ConceptMap.source[x], target[x]) are the ones the request names, both given
- * in the map's own direction (source -> target) whichever way the map is then read.
+ * target value sets (ConceptMap.source[x], target[x]) are the ones the request names. With R4's
+ * reverse=true, `source` is the value set of the concept named, i.e. the map's target; R5's
+ * scopes are always the map's own.
  */
-export function candidateMaps(maps: ConceptMap[], scope: { source?: string; target?: string }): ConceptMap[] {
+export function candidateMaps(maps: ConceptMap[], named: TranslateScope, direction: TranslateDirection): ConceptMap[] {
+  const scope = mapScope(named, direction);
   return maps.filter(
     (cm) => scopeMatches(scope.source, cm.sourceUri ?? cm.sourceCanonical) && scopeMatches(scope.target, cm.targetUri ?? cm.targetCanonical),
   );

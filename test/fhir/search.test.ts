@@ -139,11 +139,15 @@ describe('searchResources: CodeSystem', () => {
     expect(ids(searchResources('CodeSystem', codeSystems, query))).toEqual(['cpt']);
   });
 
-  it('rejects an unknown parameter with a 400 naming it', () => {
-    expect(() => searchResources('CodeSystem', codeSystems, { xyz: '1' })).toThrow(
-      new FhirError(400, 'invalid', "Unknown search parameter 'xyz' for CodeSystem", ['xyz']),
+  it('ignores an unknown parameter, as FHIR allows', () => {
+    expect(ids(searchResources('CodeSystem', codeSystems, { xyz: '1', name: 'cpt' }))).toEqual(['cpt']);
+  });
+
+  it('rejects an unknown parameter with a 400 naming it when strict', () => {
+    expect(() => searchResources('CodeSystem', codeSystems, { xyz: '1' }, true)).toThrow(
+      new FhirError('SEARCH_PARAMETER_UNKNOWN', ['xyz', 'CodeSystem'], { expression: 'xyz' }),
     );
-    expect(() => searchResources('CodeSystem', codeSystems, { source: 'x' })).toThrow(/Unknown search parameter 'source'/);
+    expect(() => searchResources('CodeSystem', codeSystems, { source: 'x' }, true)).toThrow(/Unknown search parameter 'source'/);
   });
 
   it('rejects a malformed date and an unsupported modifier with a 400 naming the parameter', () => {

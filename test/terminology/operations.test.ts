@@ -112,9 +112,13 @@ describe('translate', () => {
 
   it('picks maps by their declared source and target value sets', () => {
     const scoped: ConceptMap = { ...map, sourceUri: 'http://vs/a', targetUri: 'http://vs/b' };
-    expect(candidateMaps([map, scoped], { source: 'http://vs/a|1' })).toEqual([scoped]);
-    expect(candidateMaps([map, scoped], { target: 'http://vs/a' })).toEqual([]);
-    expect(candidateMaps([map, scoped], {})).toEqual([map, scoped]);
+    expect(candidateMaps([map, scoped], { source: 'http://vs/a|1' }, 'forward')).toEqual([scoped]);
+    expect(candidateMaps([map, scoped], { target: 'http://vs/a' }, 'forward')).toEqual([]);
+    expect(candidateMaps([map, scoped], {}, 'forward')).toEqual([map, scoped]);
+    // R4 reverse=true: the request's source is the value set of the concept named, the map's target
+    expect(candidateMaps([map, scoped], { source: 'http://vs/b' }, 'reverse')).toEqual([scoped]);
+    // R5 by target concept: the scopes are the map's own
+    expect(candidateMaps([map, scoped], { source: 'http://vs/a' }, 'by-target')).toEqual([scoped]);
   });
 
   it('says when nothing maps', () => {

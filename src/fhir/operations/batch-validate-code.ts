@@ -1,46 +1,38 @@
 import type { OperationOutcome, Parameters, Resource } from 'fhir/r4';
-import { TerminologyError, toOperationOutcome } from '../../terminology/issues';
-import { operationDefinition } from '../capabilities';
-import { FhirError, tooCostly } from '../operation-outcome';
-import { OperationInput, ParameterValue, parameters, parseBody } from '../parameters';
+import { clientError, clientErrorResponse } from '../operation-outcome';
+import { compiledOperation } from '../operation-definitions';
+import { parameters, parseParametersResource } from '../parameters';
 import type { OperationRequest } from './context';
-import { valueSetValidateCodeOperation } from './validate-code';
+import { ValidateCodeParameters, valueSetValidateCodeOperation } from './validate-code';
 
 /** More validations than this in one call is a 422: split the batch. */
 export const MAX_VALIDATIONS = 1000;
-
-const CODE_PARAMETERS = ['code', 'coding', 'codeableConcept'];
 
 /**
  * One validation's input: the batch's shared parameters, replaced by the validation's own of the
  * same name; tx-resource is the exception, the validation's resources add to the shared ones.
  */
-function validationInput(shared: OperationInput, own: OperationInput): OperationInput {
-  const values = new Map<string, ParameterValue[]>();
-  for (const name of shared.names()) if (name !== 'validation') values.set(name, shared.all(name));
-  for (const name of own.names()) {
-    values.set(name, name === 'tx-resource' ? [...(values.get(name) ?? []), ...own.all(name)] : own.all(name));
-  }
-  return new OperationInput('validate-code', values);
+function validationInput(shared: BatchValidateCodeParameters, own: ValidateCodeParameters): ValidateCodeParameters {
+  const { validation: _validations, ...common } = shared;
+  const sent = [...(common['tx-resource'] ?? []), ...(own['tx-resource'] ?? [])];
+  return { ...common, ...own, ...(sent.length ? { 'tx-resource': sent } : {}) };
 }
 
 function outcomeOf(e: unknown): OperationOutcome {
-  if (e instanceof FhirError) return e.toOperationOutcome();
-  if (e instanceof TerminologyError) return toOperationOutcome([e.issue]);
-  throw e; // anything else is a bug, and the whole request answers 500
+  const known = clientErrorResponse(e);
+  if (!known) throw e; // anything else is a bug, and the whole request answers 500
+  return known.outcome;
 }
 
-function validateOne(request: OperationRequest, resource: Resource, index: number): Parameters | OperationOutcome {
+function validateOne(request: OperationRequest<BatchValidateCodeParameters>, resource: Resource, index: number): Parameters | OperationOutcome {
   try {
     if (resource.resourceType !== 'Parameters') {
-      throw new FhirError(400, 'invalid', `Parameter 'validation' [${index}] must be a Parameters resource, not a ${resource.resourceType}`);
+      throw clientError('VALIDATION_NOT_PARAMETERS', [index, resource.resourceType]);
     }
-    const definition = operationDefinition('ValueSet-validate-code');
-    if (!definition) throw new Error('OperationDefinition ValueSet-validate-code is missing from conformance/');
-    const input = validationInput(request.input, parseBody(definition, resource));
-    if (!CODE_PARAMETERS.some((name) => input.has(name))) {
-      // the wording the HL7 terminology ecosystem expects for this case
-      throw new FhirError(400, 'invalid', 'Unable to find code to validate (looked for coding | codeableConcept | code+system | code+inferSystem in parameters');
+    const own = parseParametersResource<ValidateCodeParameters>(compiledOperation('ValueSet-validate-code'), resource, request.strict ?? false);
+    const input = validationInput(request.input, own);
+    if (input.code === undefined && !input.coding && !input.codeableConcept) {
+      throw clientError('VALIDATION_NO_CODE');
     }
     return valueSetValidateCodeOperation({ ...request, input });
   } catch (e) {
@@ -48,15 +40,20 @@ function validateOne(request: OperationRequest, resource: Resource, index: numbe
   }
 }
 
+/** The input of ValueSet/$batch-validate-code: $validate-code's, and the validations. */
+export interface BatchValidateCodeParameters extends ValidateCodeParameters {
+  validation?: Resource[];
+}
+
 /**
  * ValueSet/$batch-validate-code (HL7 terminology ecosystem): many $validate-code calls in one,
  * each answered by the same operation as a single call. A validation that cannot be carried out
  * gets an OperationOutcome in its place; the others are unaffected.
  */
-export function batchValidateCodeOperation(request: OperationRequest): Parameters {
-  const validations = request.input.resources('validation');
+export function batchValidateCodeOperation(request: OperationRequest<BatchValidateCodeParameters>): Parameters {
+  const validations = request.input.validation ?? [];
   if (validations.length > MAX_VALIDATIONS) {
-    throw tooCostly(`A batch may hold at most ${MAX_VALIDATIONS} validations, not ${validations.length}: split it`);
+    throw clientError('VALIDATIONS_TOO_MANY', [MAX_VALIDATIONS, validations.length]);
   }
   return parameters(validations.map((v, i) => ({ name: 'validation', resource: validateOne(request, v, i) })));
 }

@@ -1,16 +1,22 @@
 import type { Parameters, Resource } from 'fhir/r4';
 import { issue, toOperationOutcome } from '../../terminology/issues';
 import type { TerminologyResource } from '../../terminology/registry';
-import { badRequest } from '../operation-outcome';
-import type { OperationInput } from '../parameters';
+import { clientError } from '../operation-outcome';
 import { parameters } from '../parameters';
 import type { ResourceCaches } from '../resource-caches';
 import { problemOfSentResource } from './context';
 
 const TERMINOLOGY_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
+/** The input of $cache-control (conformance/OperationDefinition-cache-control). */
+export interface CacheControlParameters {
+  mode?: string;
+  sealed?: boolean;
+  'tx-resource'?: Resource[];
+}
+
 export interface CacheControlRequest {
-  input: OperationInput;
+  input: CacheControlParameters;
   /** mode from the query string, which wins over a mode parameter in the body */
   queryMode?: string;
   /** the X-Cache-Id header */
@@ -19,22 +25,22 @@ export interface CacheControlRequest {
 }
 
 function requireCacheId(request: CacheControlRequest, mode: string): string {
-  if (!request.cacheId) throw badRequest(`$cache-control mode=${mode} needs the cache's id in the X-Cache-Id header`, 'X-Cache-Id');
+  if (!request.cacheId) throw clientError('CACHE_ID_REQUIRED', [mode], 'X-Cache-Id');
   return request.cacheId;
 }
 
 /** [base]/$cache-control: open (start), probe (check) or release (end) a client's resource cache. */
 export function cacheControlOperation(request: CacheControlRequest): Parameters {
-  const mode = request.queryMode ?? request.input.string('mode');
+  const mode = request.queryMode ?? request.input.mode;
   const { caches } = request;
   switch (mode) {
     case 'start': {
-      const resources = request.input.resources('tx-resource').filter((r: Resource) => TERMINOLOGY_TYPES.has(r.resourceType)) as TerminologyResource[];
+      const resources = (request.input['tx-resource'] ?? []).filter((r) => TERMINOLOGY_TYPES.has(r.resourceType)) as TerminologyResource[];
       for (const r of resources) {
         const problem = problemOfSentResource(r);
-        if (problem) throw badRequest(`tx-resource ${r.resourceType} ${r.url ?? r.id ?? ''} is not valid: ${problem}`, 'tx-resource');
+        if (problem) throw clientError('CACHE_RESOURCE_INVALID', [r.resourceType, r.url ?? r.id ?? '', problem], 'tx-resource');
       }
-      const sealed = request.input.boolean('sealed') ?? false;
+      const sealed = request.input.sealed ?? false;
       const id = caches.start(resources, sealed);
       return parameters([
         { name: 'cache-id', valueId: id },
@@ -65,6 +71,6 @@ export function cacheControlOperation(request: CacheControlRequest): Parameters 
       caches.end(requireCacheId(request, mode));
       return parameters([]);
     default:
-      throw badRequest(`$cache-control needs a mode of start, check or end${mode ? `, not '${mode}'` : ''}`, 'mode');
+      throw clientError('CACHE_MODE_REQUIRED', [mode ? `, not '${mode}'` : ''], 'mode');
   }
 }

@@ -6,13 +6,45 @@ import { contentHash, type TerminologyRegistry, type TerminologyResource } from 
 import { unknownValueSet } from '../../terminology/validate-code';
 import { splitCanonical } from '../../terminology/versions';
 import { issue, TerminologyError } from '../../terminology/issues';
-import { badRequest } from '../operation-outcome';
+import { HintedError, valueSetHint, withHint } from '../error-hints';
+import { clientError } from '../operation-outcome';
 import type { ResourceCaches } from '../resource-caches';
-import type { OperationInput } from '../parameters';
 
-/** What every operation gets from the edge: its parsed input, the registry, and request context. */
-export interface OperationRequest {
-  input: OperationInput;
+/** The parameters the HL7 terminology ecosystem adds to the R4 operations (see ECOSYSTEM_PARAMETERS). */
+export interface EcosystemInput {
+  'tx-resource'?: Resource[];
+  'system-version'?: string[];
+  'check-system-version'?: string[];
+  'force-system-version'?: string[];
+  'default-valueset-version'?: string[];
+  useSupplement?: string[];
+  inferSystem?: boolean;
+  valueSetMode?: string;
+  mode?: string;
+  'lenient-display-validation'?: boolean;
+  activeOnly?: boolean;
+  membershipOnly?: boolean;
+  'valueset-membership-only'?: boolean;
+  'cache-id'?: string;
+  diagnostics?: boolean;
+  property?: string[];
+  includeAncestor?: boolean;
+  profile?: Resource;
+  uuid?: string;
+  _limit?: number;
+  _incomplete?: boolean;
+}
+
+/** How the operations on a value set name it: url (+ valueSetVersion), or the resource itself. */
+export interface ValueSetTargetInput {
+  url?: string;
+  valueSet?: ValueSet;
+  valueSetVersion?: string;
+}
+
+/** What every operation gets from the edge: its typed input, the registry, and request context. */
+export interface OperationRequest<T extends EcosystemInput = EcosystemInput> {
+  input: T;
   registry: TerminologyRegistry;
   acceptLanguage?: string;
   /** The resource named in the path for instance-level calls (/CodeSystem/{id}/$lookup). */
@@ -20,14 +52,16 @@ export interface OperationRequest {
   /** The client's resource cache (X-Cache-Id header, see $cache-control), and where caches live. */
   cacheId?: string;
   caches?: ResourceCaches;
+  /** Prefer: handling=strict */
+  strict?: boolean;
 }
 
 const TERMINOLOGY_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
 /** The request's own registry: the server's content plus the resources sent as tx-resource. */
-export function requestRegistry(request: OperationRequest): TerminologyRegistry {
+export function requestRegistry(request: OperationRequest<EcosystemInput & ValueSetTargetInput>): TerminologyRegistry {
   const given: TerminologyResource[] = [];
-  for (const r of request.input.resources('tx-resource') as Resource[]) {
+  for (const r of request.input['tx-resource'] ?? []) {
     if (TERMINOLOGY_TYPES.has(r.resourceType)) given.push(r as TerminologyResource);
   }
   const sent = [...cachedResources(request, given), ...given];
@@ -40,7 +74,7 @@ export function requestRegistry(request: OperationRequest): TerminologyRegistry 
  * $cache-control; unknown or expired is a 404), or, for clients of the older protocol, the one
  * named by the `cache-id` parameter (created on first use). What the request sends is added to it.
  */
-function cachedResources(request: OperationRequest, given: TerminologyResource[]): TerminologyResource[] {
+function cachedResources(request: OperationRequest<EcosystemInput>, given: TerminologyResource[]): TerminologyResource[] {
   const caches = request.caches;
   if (!caches) return [];
   if (request.cacheId !== undefined) {
@@ -49,7 +83,7 @@ function cachedResources(request: OperationRequest, given: TerminologyResource[]
     caches.add(request.cacheId, given);
     return cached;
   }
-  const legacy = request.input.string('cache-id');
+  const legacy = request.input['cache-id'];
   if (legacy === undefined) return [];
   const id = `cache-id:${legacy}`;
   const cached = caches.resources(id) ?? (caches.adopt(id), []);
@@ -64,11 +98,11 @@ const SUPPLEMENT_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/valueset-s
  * set it is about asks for them (the valueset-supplement extension), not merely because they were
  * sent; language packs apply unasked.
  */
-function namedSupplements(request: OperationRequest, registry: TerminologyRegistry): string[] {
-  const named = request.input.strings('useSupplement');
-  const given = request.input.resource<Resource>('valueSet') ?? request.instance;
-  const url = request.input.string('url');
-  const target = given?.resourceType === 'ValueSet' ? (given as ValueSet) : url ? registry.resolve('ValueSet', url, request.input.string('valueSetVersion')) : undefined;
+function namedSupplements(request: OperationRequest<EcosystemInput & ValueSetTargetInput>, registry: TerminologyRegistry): string[] {
+  const { input } = request;
+  const named = [...(input.useSupplement ?? [])];
+  const given = input.valueSet ?? request.instance;
+  const target = given?.resourceType === 'ValueSet' ? given : input.url ? registry.resolve('ValueSet', input.url, input.valueSetVersion) : undefined;
   for (const e of target?.extension ?? []) if (e.url === SUPPLEMENT_EXTENSION && e.valueCanonical) named.push(e.valueCanonical);
   return named;
 }
@@ -88,22 +122,22 @@ export function problemOfSentResource(resource: Resource): string | undefined {
 }
 
 /** The displayLanguage parameter, refused the same way by every operation when it is not a list of language tags. */
-export function displayLanguageOf(request: OperationRequest): string | undefined {
-  const displayLanguage = request.input.string('displayLanguage');
+export function displayLanguageOf(request: OperationRequest<EcosystemInput & { displayLanguage?: string }>): string | undefined {
+  const displayLanguage = request.input.displayLanguage;
   checkDisplayLanguage(displayLanguage);
   return displayLanguage;
 }
 
-export function languagesOf(request: OperationRequest): LanguagePreference[] {
+export function languagesOf(request: OperationRequest<EcosystemInput & { displayLanguage?: string }>): LanguagePreference[] {
   return parseLanguages(displayLanguageOf(request) ?? request.acceptLanguage);
 }
 
-export function versionRulesOf(input: OperationInput): SystemVersionRules {
+export function versionRulesOf(input: EcosystemInput): SystemVersionRules {
   const rules = noVersionRules();
-  const fill = (name: string, target: Map<string, string>): void => {
-    for (const canonical of input.strings(name)) {
+  const fill = (name: 'force-system-version' | 'system-version' | 'check-system-version', target: Map<string, string>): void => {
+    for (const canonical of input[name] ?? []) {
       const { url, version } = splitCanonical(canonical);
-      if (!version) throw badRequest(`Parameter '${name}' must be a canonical with a version (system|version), not '${canonical}'`, name);
+      if (!version) throw clientError('CANONICAL_WITHOUT_VERSION', [name, canonical], name);
       target.set(url, version);
     }
   };
@@ -114,35 +148,34 @@ export function versionRulesOf(input: OperationInput): SystemVersionRules {
 }
 
 /** default-valueset-version: the version to use for each value set url referenced (imported) without one. */
-export function valueSetVersionsOf(input: OperationInput): Map<string, string> {
+export function valueSetVersionsOf(input: EcosystemInput): Map<string, string> {
   const pins = new Map<string, string>();
-  for (const canonical of input.strings('default-valueset-version')) {
+  for (const canonical of input['default-valueset-version'] ?? []) {
     const { url, version } = splitCanonical(canonical);
-    if (!version) throw badRequest(`Parameter 'default-valueset-version' must be a canonical with a version (url|version), not '${canonical}'`, 'default-valueset-version');
+    if (!version) throw clientError('CANONICAL_WITHOUT_VERSION', ['default-valueset-version', canonical], 'default-valueset-version');
     pins.set(url, version);
   }
   return pins;
 }
 
 /** A resource given directly as an operation parameter (valueSet, codeSystem, conceptMap), checked before use. */
-export function sentResource<T extends Resource>(input: OperationInput, name: string): T | undefined {
-  const resource = input.resource<T>(name);
+export function sentResource<T extends Resource>(resource: T | undefined, name: string): T | undefined {
   if (!resource) return undefined;
   const problem = problemOfSentResource(resource);
-  if (problem) throw badRequest(`Parameter '${name}' is not a valid ${resource.resourceType}: ${problem}`, name);
+  if (problem) throw clientError('SENT_RESOURCE_INVALID', [name, resource.resourceType, problem], name);
   return resource;
 }
 
 /** The value set an operation is about: the `valueSet` parameter, the instance, or `url` (+ valueSetVersion, else default-valueset-version). */
-export function targetValueSet(request: OperationRequest, registry: TerminologyRegistry, purpose: string): ValueSet {
+export function targetValueSet(request: OperationRequest<EcosystemInput & ValueSetTargetInput>, registry: TerminologyRegistry, purpose: string): ValueSet {
   const { input } = request;
-  const given = sentResource<ValueSet>(input, 'valueSet') ?? (request.instance as ValueSet | undefined);
+  const given = sentResource(input.valueSet, 'valueSet') ?? (request.instance as ValueSet | undefined);
   if (given) return given;
-  const url = input.string('url');
-  if (!url) throw badRequest(`Parameter 'url' (or 'valueSet') is required: the value set ${purpose}`, 'url');
+  const url = input.url;
+  if (!url) throw clientError('VALUE_SET_REQUIRED', [purpose], 'url');
   // default-valueset-version applies to any value set named without a version, this one included
-  const version = input.string('valueSetVersion') ?? (splitCanonical(url).version ? undefined : valueSetVersionsOf(input).get(url));
+  const version = input.valueSetVersion ?? (splitCanonical(url).version ? undefined : valueSetVersionsOf(input).get(url));
   const valueSet = resolveValueSet(registry, url, version);
-  if (!valueSet) throw unknownValueSet(version ? `${url}|${version}` : url);
+  if (!valueSet) throw new HintedError(unknownValueSet(version ? `${url}|${version}` : url), withHint(version ? undefined : valueSetHint(registry, url)));
   return valueSet;
 }

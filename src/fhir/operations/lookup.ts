@@ -1,9 +1,11 @@
-import type { CodeSystem, Parameters, ParametersParameter } from 'fhir/r4';
+import type { CodeSystem, Coding, Parameters, ParametersParameter } from 'fhir/r4';
 import type { PropertyValue } from '../../terminology/code-system-index';
 import { lookup, LookupResult } from '../../terminology/lookup';
-import { badRequest } from '../operation-outcome';
+import { hintingConcepts } from '../error-hints';
+import { clientError } from '../operation-outcome';
 import { parameters, parts } from '../parameters';
-import { languagesOf, OperationRequest, requestRegistry } from './context';
+import { codingFrom } from './coding-input';
+import { EcosystemInput, languagesOf, OperationRequest, requestRegistry } from './context';
 
 export function propertyValueParameter(value: PropertyValue): Partial<ParametersParameter> {
   switch (value.type) {
@@ -54,22 +56,28 @@ function render(result: LookupResult): Parameters {
   ]);
 }
 
+/** The input of CodeSystem/$lookup (its OperationDefinition, and the ecosystem's). */
+export interface LookupParameters extends EcosystemInput {
+  code?: string;
+  system?: string;
+  version?: string;
+  coding?: Coding;
+  date?: string;
+  displayLanguage?: string;
+}
+
 /** CodeSystem/$lookup: system+code, or coding; at instance level the system is the instance's. */
-export function lookupOperation(request: OperationRequest): Parameters {
+export function lookupOperation(request: OperationRequest<LookupParameters>): Parameters {
   const { input } = request;
-  const coding = input.coding('coding');
   const instance = request.instance as CodeSystem | undefined;
-  const system = coding?.system ?? input.string('system') ?? instance?.url;
-  const code = coding?.code ?? input.string('code');
-  if (!code) throw badRequest("Parameter 'code' (or 'coding') is required for $lookup", 'code');
-  if (!system) throw badRequest("Parameter 'system' is required for $lookup: the code system of the code", 'system');
-  const result = lookup(requestRegistry(request), {
-    system,
-    version: coding?.version ?? input.string('version') ?? instance?.version,
-    code,
-    languages: languagesOf(request),
-    properties: input.strings('property'),
-    useSupplements: input.strings('useSupplement'),
-  });
+  const given = codingFrom(input, { code: 'code', coding: 'coding' })?.codings[0];
+  if (!given?.code) throw clientError('LOOKUP_CODE_REQUIRED', [], 'code');
+  const system = given.system ?? input.system ?? instance?.url;
+  if (!system) throw clientError('LOOKUP_SYSTEM_REQUIRED', [], 'system');
+  const registry = requestRegistry(request);
+  const asked = { system, version: given.version ?? input.version ?? instance?.version, code: given.code };
+  const result = hintingConcepts(registry, [asked], () =>
+    lookup(registry, { ...asked, languages: languagesOf(request), properties: input.property ?? [], useSupplements: input.useSupplement ?? [] }),
+  );
   return render(result);
 }

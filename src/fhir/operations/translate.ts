@@ -1,13 +1,13 @@
-import type { Coding, ConceptMap, OperationDefinitionParameter, Parameters, ParametersParameter } from 'fhir/r4';
+import type { CodeableConcept, Coding, ConceptMap, OperationDefinitionParameter, Parameters, ParametersParameter } from 'fhir/r4';
 import { compileValueSet, type CompiledValueSet } from '../../terminology/compiled-value-set';
 import { resolveValueSet } from '../../terminology/compose';
 import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
-import { candidateMaps, translate, TranslateMatch, TranslateResult } from '../../terminology/translate';
-import { badRequest, notFound } from '../operation-outcome';
-import type { OperationInput } from '../parameters';
+import { answerScope, candidateMaps, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
+import { clientError } from '../operation-outcome';
 import { parameters, parts } from '../parameters';
-import { OperationRequest, requestRegistry, sentResource } from './context';
+import { codingFrom } from './coding-input';
+import { EcosystemInput, OperationRequest, requestRegistry, sentResource } from './context';
 
 /**
  * The R5 names of the $translate parameters, which the HL7 terminology ecosystem (and its test
@@ -32,87 +32,84 @@ export const TRANSLATE_R5_PARAMETERS: OperationDefinitionParameter[] = [
 /** How the concept to translate was named: R4 style (source concept, or reverse=true) or R5 style by its target. */
 interface Question {
   codings: Array<{ system?: string; version?: string; code?: string }>;
-  reverse: boolean;
-  /** R5 style reverse: the answer is reported as the mapping, the named concept as `concept` and the found one as `source`. */
-  byTargetConcept: boolean;
+  direction: TranslateDirection;
   targetSystem?: string;
-  /** The value sets the map must be declared for, in the map's own direction (source -> target). */
-  sourceScope?: string;
-  targetScope?: string;
+  /** The value sets named by source/target (sourceScope/targetScope), as the request names them. */
+  scope: TranslateScope;
   /** Asked with R5 parameter names: answered in R5 terms (originMap) rather than R4's (match.source = the map). */
   r5: boolean;
 }
 
-const R5_NAMES = ['sourceCode', 'sourceSystem', 'sourceVersion', 'sourceCoding', 'sourceCodeableConcept', 'sourceScope', 'targetScope', 'targetSystem', 'targetCode', 'targetCoding', 'targetCodeableConcept'];
-
-function first(input: OperationInput, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const v = input.string(name);
-    if (v !== undefined && v !== '') return v;
-  }
-  return undefined;
+/** The input of ConceptMap/$translate: R4's parameters (its OperationDefinition), R5's names, and the ecosystem's. */
+export interface TranslateParameters extends EcosystemInput {
+  url?: string;
+  conceptMap?: ConceptMap;
+  conceptMapVersion?: string;
+  code?: string;
+  system?: string;
+  version?: string;
+  source?: string;
+  coding?: Coding;
+  codeableConcept?: CodeableConcept;
+  target?: string;
+  targetsystem?: string;
+  dependency?: ParametersParameter[][];
+  reverse?: boolean;
+  sourceCode?: string;
+  sourceSystem?: string;
+  sourceVersion?: string;
+  sourceCoding?: Coding;
+  sourceCodeableConcept?: CodeableConcept;
+  sourceScope?: string;
+  targetCode?: string;
+  targetCoding?: Coding;
+  targetCodeableConcept?: CodeableConcept;
+  targetScope?: string;
+  targetSystem?: string;
 }
 
-function codingsFrom(input: OperationInput, ccName: string, codingName: string, code: string | undefined, system: string | undefined, version: string | undefined): Question['codings'] | undefined {
-  const cc = input.codeableConcept(ccName);
-  if (cc) {
-    if (!cc.coding?.some((c) => c.code)) throw badRequest(`Parameter '${ccName}' has no coding with a code`, ccName);
-    return cc.coding;
-  }
-  const c = input.coding(codingName);
-  if (c) {
-    if (!c.code) throw badRequest(`Parameter '${codingName}' has no code`, codingName);
-    return [c];
-  }
-  if (code !== undefined) return [{ code, system, version }];
-  return undefined;
-}
+/** Each R4 parameter and the R5 name that means the same: read in one order, the R5 name first. */
+const given = (r5: string | undefined, r4: string | undefined): string | undefined => (r5 !== undefined && r5 !== '' ? r5 : r4 !== undefined && r4 !== '' ? r4 : undefined);
 
-function questionOf(input: OperationInput): Question {
-  const reverseParam = input.boolean('reverse') ?? false;
-  const sourceScope = first(input, 'sourceScope', 'source');
-  const targetScope = first(input, 'targetScope', 'target');
-  const sourceCode = first(input, 'sourceCode', 'code');
-  const sourceSystem = first(input, 'sourceSystem', 'system');
-  const forward = codingsFrom(
-    input,
-    input.has('sourceCodeableConcept') ? 'sourceCodeableConcept' : 'codeableConcept',
-    input.has('sourceCoding') ? 'sourceCoding' : 'coding',
-    sourceCode,
-    sourceSystem,
-    first(input, 'sourceVersion', 'version'),
+function questionOf(input: TranslateParameters): Question {
+  const reverseParam = input.reverse ?? false;
+  const sourceSystem = given(input.sourceSystem, input.system);
+  const targetSystem = given(input.targetSystem, input.targetsystem);
+  const r5 = TRANSLATE_R5_PARAMETERS.some((p) => input[p.name as keyof TranslateParameters] !== undefined);
+  const sourceNames = input.sourceCode !== undefined || input.sourceCoding || input.sourceCodeableConcept;
+  const forward = codingFrom(
+    {
+      code: given(input.sourceCode, input.code),
+      system: sourceSystem,
+      version: given(input.sourceVersion, input.version),
+      coding: input.sourceCoding ?? input.coding,
+      codeableConcept: input.sourceCodeableConcept ?? input.codeableConcept,
+    },
+    sourceNames ? { code: 'sourceCode', coding: 'sourceCoding', codeableConcept: 'sourceCodeableConcept' } : { code: 'code', coding: 'coding', codeableConcept: 'codeableConcept' },
   );
+  const scope = { source: given(input.sourceScope, input.source), target: given(input.targetScope, input.target) };
   if (forward) {
-    if (sourceCode !== undefined && !input.has('sourceCoding') && !input.has('coding') && !input.has('codeableConcept') && !input.has('sourceCodeableConcept') && !sourceSystem) {
-      throw badRequest(`Parameter '${input.has('sourceCode') ? 'sourceSystem' : 'system'}' is required with '${input.has('sourceCode') ? 'sourceCode' : 'code'}'`, input.has('sourceCode') ? 'sourceSystem' : 'system');
+    if (forward.form === 'code' && !sourceSystem) {
+      const [codeName, systemName] = input.sourceCode !== undefined ? ['sourceCode', 'sourceSystem'] : ['code', 'system'];
+      throw clientError('SYSTEM_REQUIRED_WITH_CODE', [systemName, codeName], systemName);
     }
-    // R4: reverse=true makes 'source' the value set of the concept named, i.e. the map's target scope
-    return {
-      codings: forward,
-      reverse: reverseParam,
-      byTargetConcept: false,
-      targetSystem: first(input, 'targetsystem', 'targetSystem'),
-      sourceScope: reverseParam ? targetScope : sourceScope,
-      targetScope: reverseParam ? sourceScope : targetScope,
-      r5: R5_NAMES.some((n) => input.has(n)),
-    };
+    return { codings: forward.codings, direction: reverseParam ? 'reverse' : 'forward', targetSystem, scope, r5 };
   }
-  const targetSystem = first(input, 'targetSystem', 'targetsystem');
-  const byTarget = codingsFrom(input, 'targetCodeableConcept', 'targetCoding', first(input, 'targetCode'), targetSystem, undefined);
-  if (byTarget) {
-    if (reverseParam) throw badRequest("Parameter 'reverse' cannot be combined with targetCode, targetCoding or targetCodeableConcept: they already ask for the sources of a target concept", 'reverse');
-    if (input.has('targetCode') && !targetSystem) throw badRequest("Parameter 'targetSystem' is required with 'targetCode'", 'targetSystem');
-    // sourceSystem (or system) then names the code system the answers come from
-    return { codings: byTarget, reverse: true, byTargetConcept: true, targetSystem: sourceSystem, sourceScope, targetScope, r5: true };
-  }
-  throw badRequest(
-    "One of the parameters 'code' (with 'system'), 'coding' or 'codeableConcept' is required (R5 names: sourceCode with sourceSystem, sourceCoding, sourceCodeableConcept, or targetCode with targetSystem, targetCoding, targetCodeableConcept)",
-    'code',
+  const byTarget = codingFrom(
+    { code: input.targetCode, system: targetSystem, coding: input.targetCoding, codeableConcept: input.targetCodeableConcept },
+    { code: 'targetCode', coding: 'targetCoding', codeableConcept: 'targetCodeableConcept' },
   );
+  if (byTarget) {
+    if (reverseParam) throw clientError('TRANSLATE_REVERSE_WITH_TARGET', [], 'reverse');
+    if (byTarget.form === 'code' && !targetSystem) throw clientError('SYSTEM_REQUIRED_WITH_CODE', ['targetSystem', 'targetCode'], 'targetSystem');
+    // sourceSystem (or system) then names the code system the answers come from
+    return { codings: byTarget.codings, direction: 'by-target', targetSystem: sourceSystem, scope, r5: true };
+  }
+  throw clientError('TRANSLATE_CONCEPT_REQUIRED', [], 'code');
 }
 
 function matchParameter(m: TranslateMatch, question: Question): ParametersParameter {
-  if (question.byTargetConcept) {
+  if (question.direction === 'by-target') {
     const target: Coding | undefined = m.mapping.target;
     return {
       name: 'match',
@@ -150,7 +147,7 @@ function render(result: TranslateResult, question: Question): Parameters {
  * $expand and $validate-code ask it.
  */
 function answerValueSet(registry: TerminologyRegistry, question: Question): CompiledValueSet | undefined {
-  const scope = question.reverse ? question.sourceScope : question.targetScope;
+  const scope = answerScope(question.scope, question.direction);
   const valueSet = scope ? resolveValueSet(registry, scope) : undefined;
   if (!valueSet) return undefined;
   try {
@@ -168,25 +165,25 @@ function answerValueSet(registry: TerminologyRegistry, question: Question): Comp
  * Each match names the map it comes from (url|version): as R4's match.source when asked with R4
  * names, as `originMap` when asked with R5 names (as the HL7 terminology ecosystem does).
  */
-export function translateOperation(request: OperationRequest): Parameters {
+export function translateOperation(request: OperationRequest<TranslateParameters>): Parameters {
   const { input } = request;
   const registry = requestRegistry(request);
   const question = questionOf(input);
   let maps: ConceptMap[];
-  const sent = sentResource<ConceptMap>(input, 'conceptMap') ?? (request.instance as ConceptMap | undefined);
-  const url = input.string('url');
+  const sent = sentResource(input.conceptMap, 'conceptMap') ?? (request.instance as ConceptMap | undefined);
+  const url = input.url;
   if (sent) maps = [sent];
   else if (url) {
-    const version = input.string('conceptMapVersion');
+    const version = input.conceptMapVersion;
     const found = registry.resolve('ConceptMap', url, version);
-    if (!found) throw notFound(`ConceptMap '${version ? `${url}|${version}` : url}' is not known to this server`);
+    if (!found) throw clientError('CONCEPT_MAP_UNKNOWN', [version ? `${url}|${version}` : url]);
     maps = [found];
   } else {
     // the maps sent along count even when two share a url|version (the registry keeps one of them)
-    const sentMaps = input.resources('tx-resource').filter((r): r is ConceptMap => r.resourceType === 'ConceptMap');
+    const sentMaps = (input['tx-resource'] ?? []).filter((r): r is ConceptMap => r.resourceType === 'ConceptMap');
     const known = registry.all('ConceptMap').filter((cm) => !sentMaps.includes(cm));
-    maps = candidateMaps([...sentMaps, ...known], { source: question.sourceScope, target: question.targetScope });
+    maps = candidateMaps([...sentMaps, ...known], question.scope, question.direction);
   }
-  const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: question.reverse, answersFrom: answerValueSet(registry, question) });
+  const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: readsBackwards(question.direction), answersFrom: answerValueSet(registry, question) });
   return render(result, question);
 }

@@ -1,13 +1,16 @@
-import type { CodeSystem, Parameters, ValueSet } from 'fhir/r4';
+import type { CodeableConcept, CodeSystem, Coding, Parameters, ValueSet } from 'fhir/r4';
 import { declaredParameters } from '../../terminology/declared-parameters';
 import { parseLanguages } from '../../terminology/languages';
 import { toOperationOutcome } from '../../terminology/issues';
-import { CodingToValidate, validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
-import { badRequest } from '../operation-outcome';
+import { validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
+import type { TerminologyRegistry } from '../../terminology/registry';
+import { hintingConcepts, withConceptHints } from '../error-hints';
+import { clientError } from '../operation-outcome';
 import { parameters } from '../parameters';
-import { displayLanguageOf, OperationRequest, requestRegistry, sentResource, targetValueSet, valueSetVersionsOf, versionRulesOf } from './context';
+import { codingFrom } from './coding-input';
+import { displayLanguageOf, EcosystemInput, OperationRequest, requestRegistry, sentResource, targetValueSet, ValueSetTargetInput, valueSetVersionsOf, versionRulesOf } from './context';
 
-function render(result: ValidateCodeResult): Parameters {
+function render(result: ValidateCodeResult, registry: TerminologyRegistry, asked: Coding[]): Parameters {
   return parameters([
     { name: 'result', valueBoolean: result.result },
     result.code !== undefined && { name: 'code', valueCode: result.code },
@@ -21,36 +24,40 @@ function render(result: ValidateCodeResult): Parameters {
     result.codeableConcept !== undefined && { name: 'codeableConcept', valueCodeableConcept: result.codeableConcept },
     ...result.unknownSystems.map((s) => ({ name: 'x-caused-by-unknown-system', valueCanonical: s })),
     ...result.otherUnknownSystems.map((s) => ({ name: 'x-unknown-system', valueCanonical: s })),
-    result.issues.length > 0 && { name: 'issues', resource: toOperationOutcome(result.issues) },
+    result.issues.length > 0 && { name: 'issues', resource: withConceptHints(toOperationOutcome(result.issues), registry, asked) },
   ]);
 }
 
+/** The input of CodeSystem/$validate-code and ValueSet/$validate-code (their OperationDefinitions, and the ecosystem's). */
+export interface ValidateCodeParameters extends EcosystemInput, ValueSetTargetInput {
+  codeSystem?: CodeSystem;
+  code?: string;
+  system?: string;
+  version?: string;
+  systemVersion?: string;
+  display?: string;
+  coding?: Coding;
+  codeableConcept?: CodeableConcept;
+  date?: string;
+  abstract?: boolean;
+  displayLanguage?: string;
+  context?: string;
+}
+
+type ValidateCodeRequest = OperationRequest<ValidateCodeParameters>;
+
 /** The codings to check and the form they came in: code(+system), coding, or codeableConcept. */
-function codingsOf(request: OperationRequest, systemParam: string, versionParam: string): Pick<ValidateCodeInput, 'form' | 'codings' | 'text'> {
-  const { input } = request;
-  const cc = input.codeableConcept('codeableConcept');
-  if (cc) {
-    if (!cc.coding?.length) throw badRequest("Parameter 'codeableConcept' has no coding to validate", 'codeableConcept');
-    const codings = cc.coding.map((c) => ({ system: c.system, version: c.version, code: c.code, display: c.display }));
-    return cc.text !== undefined ? { form: 'codeableConcept', codings, text: cc.text } : { form: 'codeableConcept', codings };
-  }
-  const coding = input.coding('coding');
-  if (coding) {
-    if (!coding.code) throw badRequest("Parameter 'coding' has no code", 'coding');
-    const display = coding.display ?? input.string('display');
-    return { form: 'coding', codings: [{ system: coding.system, version: coding.version, code: coding.code, display }] };
-  }
-  const code = input.string('code');
-  if (!code) throw badRequest("One of the parameters 'code', 'coding' or 'codeableConcept' is required", 'code');
-  const c: CodingToValidate = { code, system: input.string(systemParam), version: input.string(versionParam), display: input.string('display') };
-  return { form: 'code', codings: [c] };
+function codingsOf(input: ValidateCodeParameters, version: string | undefined): Pick<ValidateCodeInput, 'form' | 'codings' | 'text'> {
+  const given = codingFrom({ ...input, version }, { code: 'code', coding: 'coding', codeableConcept: 'codeableConcept' });
+  if (!given) throw clientError('CODE_REQUIRED', [], 'code');
+  return given;
 }
 
 /**
  * The display languages: displayLanguage, else Accept-Language, else the value set's own language.
  * A malformed displayLanguage is a client error.
  */
-function languagesFor(request: OperationRequest, valueSet?: ValueSet): Pick<ValidateCodeInput, 'languages' | 'languageSummary'> {
+function languagesFor(request: ValidateCodeRequest, valueSet?: ValueSet): Pick<ValidateCodeInput, 'languages' | 'languageSummary'> {
   const displayLanguage = displayLanguageOf(request);
   const source = (displayLanguage || declaredParameters(valueSet).find((p) => p.name === 'displayLanguage' && p.text)?.text || request.acceptLanguage || valueSet?.language)?.trim();
   const languages = parseLanguages(source);
@@ -58,45 +65,47 @@ function languagesFor(request: OperationRequest, valueSet?: ValueSet): Pick<Vali
   return { languages, languageSummary: source };
 }
 
-function common(request: OperationRequest, valueSet?: ValueSet): Omit<ValidateCodeInput, 'target' | 'form' | 'codings'> {
+function common(request: ValidateCodeRequest, valueSet?: ValueSet): Omit<ValidateCodeInput, 'target' | 'form' | 'codings'> {
   const { input } = request;
-  const mode = input.string('valueSetMode') ?? input.string('mode');
+  const mode = input.valueSetMode ?? input.mode;
   return {
     ...languagesFor(request, valueSet),
-    membershipOnly: input.boolean('membershipOnly') ?? input.boolean('valueset-membership-only') ?? mode === 'CHECK_MEMBERSHIP_ONLY',
+    membershipOnly: input.membershipOnly ?? input['valueset-membership-only'] ?? mode === 'CHECK_MEMBERSHIP_ONLY',
     // abstract concepts are valid codes unless the caller says the context forbids them
-    abstractAllowed: input.boolean('abstract') ?? true,
-    activeOnly: input.boolean('activeOnly') ?? false,
-    inferSystem: input.boolean('inferSystem') ?? false,
-    lenientDisplay: input.boolean('lenient-display-validation') ?? false,
+    abstractAllowed: input.abstract ?? true,
+    activeOnly: input.activeOnly ?? false,
+    inferSystem: input.inferSystem ?? false,
+    lenientDisplay: input['lenient-display-validation'] ?? false,
     versionRules: versionRulesOf(input),
     valueSetVersions: valueSetVersionsOf(input),
-    useSupplements: input.strings('useSupplement'),
+    useSupplements: input.useSupplement ?? [],
     ...(mode === 'NO_MEMBERSHIP_CHECK' ? { abstractAllowed: true } : {}),
   };
 }
 
 /** CodeSystem/$validate-code: the code system comes from url (or system), codeSystem, or the instance. */
-export function codeSystemValidateCodeOperation(request: OperationRequest): Parameters {
+export function codeSystemValidateCodeOperation(request: ValidateCodeRequest): Parameters {
   const { input } = request;
-  const sent = sentResource<CodeSystem>(input, 'codeSystem');
+  const sent = sentResource(input.codeSystem, 'codeSystem');
   const registry = requestRegistry(request).overlay(sent ? [sent] : []);
   const instance = request.instance as CodeSystem | undefined;
-  const { form, codings, text } = codingsOf(request, 'system', 'version');
-  const url = input.string('url') ?? sent?.url ?? instance?.url;
-  const version = input.string('version') ?? sent?.version ?? instance?.version;
+  const { form, codings, text } = codingsOf(input, input.version);
+  const url = input.url ?? sent?.url ?? instance?.url;
+  const version = input.version ?? sent?.version ?? instance?.version;
   for (const c of codings) {
     if (!c.system) c.system = url;
     if (!c.version && c.system === url) c.version = version;
   }
-  if (!codings.some((c) => c.system)) throw badRequest("Parameter 'url' (the code system) is required", 'url');
-  return render(validateCode(registry, { target: { kind: 'code-system' }, form, codings, text, ...common(request) }));
+  if (!codings.some((c) => c.system)) throw clientError('CODE_SYSTEM_REQUIRED', [], 'url');
+  const result = hintingConcepts(registry, codings, () => validateCode(registry, { target: { kind: 'code-system' }, form, codings, text, ...common(request) }));
+  return render(result, registry, codings);
 }
 
 /** ValueSet/$validate-code: the value set comes from url(+valueSetVersion), valueSet, or the instance. */
-export function valueSetValidateCodeOperation(request: OperationRequest): Parameters {
+export function valueSetValidateCodeOperation(request: ValidateCodeRequest): Parameters {
   const registry = requestRegistry(request);
   const valueSet = targetValueSet(request, registry, 'to validate against');
-  const { form, codings, text } = codingsOf(request, 'system', 'systemVersion');
-  return render(validateCode(registry, { target: { kind: 'value-set', valueSet }, form, codings, text, ...common(request, valueSet) }));
+  const { form, codings, text } = codingsOf(request.input, request.input.systemVersion);
+  const result = hintingConcepts(registry, codings, () => validateCode(registry, { target: { kind: 'value-set', valueSet }, form, codings, text, ...common(request, valueSet) }));
+  return render(result, registry, codings);
 }

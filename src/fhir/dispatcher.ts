@@ -1,0 +1,213 @@
+import type { FhirResource, Resource } from 'fhir/r4';
+import type { TerminologyRegistry, TerminologyResource, TerminologyResourceType } from '../terminology/registry';
+import { nearestText } from '../terminology/code-suggestions';
+import { batchResponse, BatchEntryRequest, BatchLimits } from './batch-bundle';
+import { capabilityStatement, operationDefinition, operationDefinitions, terminologyCapabilitiesOf } from './capabilities';
+import { clientError, clientErrorResponse, FhirError } from './operation-outcome';
+import { isTerminologyType, OPERATIONS } from './operation-routes';
+import { cacheControlOperation, CacheControlParameters } from './operations/cache-control';
+import { compiledOperation } from './operation-definitions';
+import { currentDeadline } from '../terminology/deadline';
+import { OperationCall, parameters, parseInputParameters, QueryValues } from './parameters';
+import type { ResourceCaches } from './resource-caches';
+import { searchResponse, searchsetBundle, summarize, SummaryMode } from './search';
+
+/**
+ * The FHIR interactions this server answers, free of any web framework: a plain request in, a
+ * status and a resource out. The HTTP edge and every entry of a batch Bundle come through here.
+ */
+
+/** A request relative to the FHIR base: `path` like `/ValueSet/$expand`, headers by lower-case name. */
+export interface FhirRequest {
+  method: string;
+  path: string;
+  query: QueryValues;
+  /** A parsed JSON body, or form fields when `form` is set. */
+  body?: unknown;
+  form?: boolean;
+  headers: Readonly<Record<string, string | undefined>>;
+}
+
+export interface FhirResponse {
+  status: number;
+  resource: Resource;
+  headers?: Record<string, string>;
+  /** A read: the resource read, which a browser may be shown as a page instead. */
+  page?: TerminologyResource;
+}
+
+/** What the interactions run against. */
+export interface FhirService {
+  registry: TerminologyRegistry;
+  caches: ResourceCaches;
+  baseUrl: string;
+  softwareVersion: string;
+  /** A bug in one entry of a batch (the entry answers 500; the batch goes on). */
+  onBatchEntryBug: (error: unknown, index: number) => void;
+  batchLimits?: BatchLimits;
+}
+
+/** $cache-control's parameters, compiled with the operations when the server starts. */
+const CACHE_CONTROL = compiledOperation('cache-control');
+
+/** What the FHIR versions operation answers: this server speaks R4 only. */
+export const SERVED_FHIR_VERSION = '4.0';
+
+/** Prefer: handling=strict (FHIR search and operations): an unknown parameter is an error rather than ignored. */
+export function isStrict(request: FhirRequest): boolean {
+  return request.headers.prefer?.includes('handling=strict') ?? false;
+}
+
+const ok = (resource: Resource): FhirResponse => ({ status: 200, resource });
+
+/** The base itself (`/`, or nothing): where a batch is posted. */
+const isBase = (path: string): boolean => path.split('/').every((s) => s === '');
+
+/** A client's error as its response; anything else is a bug, thrown on. */
+function errorResponse(e: unknown): FhirResponse {
+  const known = clientErrorResponse(e);
+  if (!known) throw e;
+  return { status: known.status, resource: known.outcome, ...(known.allowedMethods ? { headers: { Allow: known.allowedMethods.join(', ') } } : {}) };
+}
+
+function decodeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw clientError('PATH_SEGMENT_ENCODING', [segment]);
+  }
+}
+
+/** The resource type a path names, when this server serves it (404 naming the types served otherwise). */
+function terminologyType(type: string): TerminologyResourceType {
+  if (isTerminologyType(type)) return type;
+  const near = nearestText(type, ['CodeSystem', 'ValueSet', 'ConceptMap']);
+  throw clientError('RESOURCE_TYPE_NOT_SERVED', [type, near ? ` (did you mean ${near}?)` : '']);
+}
+
+function operationCall(request: FhirRequest, where: string): OperationCall {
+  if (request.method !== 'GET' && request.method !== 'POST') throw new FhirError('METHOD_NOT_ALLOWED', [request.method, where], { allowedMethods: ['GET', 'POST'] });
+  return { method: request.method, query: request.query, body: request.body, form: request.form, strict: isStrict(request) };
+}
+
+export class FhirDispatcher {
+  constructor(private readonly service: FhirService) {}
+
+  /**
+   * Answer a request; a client's error is a response too. Anything thrown (or rejected) from here
+   * is a bug. A batch is answered later (its entries a turn of the event loop apart); every other
+   * interaction at once.
+   */
+  dispatch(request: FhirRequest): FhirResponse | Promise<FhirResponse> {
+    if (request.method === 'POST' && isBase(request.path)) return this.batch(request).catch(errorResponse);
+    return this.answer(request);
+  }
+
+  /** Answer one interaction other than a batch, at once. */
+  private answer(request: FhirRequest): FhirResponse {
+    try {
+      return this.route(request);
+    } catch (e) {
+      return errorResponse(e);
+    }
+  }
+
+  private route(request: FhirRequest): FhirResponse {
+    const segments = request.path.split('/').filter((s) => s !== '').map(decodeSegment);
+    const { method } = request;
+    const [first, second] = segments;
+    if (segments.length === 0) {
+      // a POST here is a batch (see dispatch)
+    } else if (segments.length === 1 && first === 'metadata' && method === 'GET') {
+      return this.metadata(request);
+    } else if (segments.length === 1 && first === '$versions') {
+      operationCall(request, '$versions');
+      return ok(parameters([{ name: 'version', valueCode: SERVED_FHIR_VERSION }, { name: 'default', valueCode: SERVED_FHIR_VERSION }]));
+    } else if (segments.length === 1 && first === '$cache-control') {
+      return this.cacheControl(request);
+    } else if (first === 'OperationDefinition' && segments.length <= 2 && method === 'GET') {
+      return this.operationDefinitions(second);
+    } else if (segments.length === 1 && method === 'GET') {
+      return this.search(terminologyType(first), request);
+    } else if (segments.length === 2 && second === '_search' && method === 'POST') {
+      return this.search(terminologyType(first), request);
+    } else if (segments.length <= 3 && segments[segments.length - 1].startsWith('$')) {
+      return this.operation(terminologyType(first), segments.length === 3 ? second : undefined, segments[segments.length - 1], request);
+    } else if (segments.length === 2 && method === 'GET') {
+      return this.read(terminologyType(first), second, request);
+    }
+    if (method === 'GET') throw clientError('INTERACTION_NOT_SUPPORTED', [method, request.path]);
+    throw new FhirError('INTERACTION_NOT_SUPPORTED', [method, request.path], { status: 405, allowedMethods: segments.length === 0 ? ['POST'] : ['GET'] });
+  }
+
+  private operation(type: TerminologyResourceType, id: string | undefined, name: string, request: FhirRequest): FhirResponse {
+    const route = OPERATIONS.get(`${type}/${name}`);
+    if (!route) throw clientError('OPERATION_NOT_SUPPORTED', [name, type]);
+    const call = operationCall(request, `${type}/${name}`);
+    const { registry, caches } = this.service;
+    let instance: ReturnType<TerminologyRegistry['read']>;
+    if (id !== undefined) {
+      instance = registry.read(type, id);
+      if (!instance) throw clientError('RESOURCE_NOT_FOUND', [type, id]);
+    }
+    const context = { registry, caches, instance, acceptLanguage: request.headers['accept-language'], cacheId: request.headers['x-cache-id'], strict: call.strict };
+    return ok(route.run(call, context));
+  }
+
+  private read(type: TerminologyResourceType, id: string, request: FhirRequest): FhirResponse {
+    const resource = this.service.registry.read(type, id);
+    if (!resource) throw clientError('RESOURCE_NOT_FOUND', [type, id]);
+    const summary = typeof request.query._summary === 'string' ? request.query._summary : undefined;
+    const shown = summary && summary !== 'false' && summary !== 'count' ? summarize(resource, summary as SummaryMode) : resource;
+    return { status: 200, resource: shown, page: resource };
+  }
+
+  private search(type: TerminologyResourceType, request: FhirRequest): FhirResponse {
+    const query = request.method === 'POST' && request.form ? { ...request.query, ...(request.body as QueryValues) } : request.query;
+    const resources = this.service.registry.all(type) as Resource[];
+    return ok(searchResponse(type, resources, query, { baseUrl: this.service.baseUrl, strict: isStrict(request) }));
+  }
+
+  private metadata(request: FhirRequest): FhirResponse {
+    const { baseUrl, softwareVersion, registry } = this.service;
+    const date = new Date().toISOString();
+    if (request.query.mode === 'terminology') return ok(terminologyCapabilitiesOf(registry, { date, softwareVersion }));
+    return ok(capabilityStatement({ baseUrl, softwareVersion, date }));
+  }
+
+  private operationDefinitions(id: string | undefined): FhirResponse {
+    if (id === undefined) {
+      const all = operationDefinitions();
+      return ok(searchsetBundle(all, { total: all.length, selfUrl: `${this.service.baseUrl}/OperationDefinition`, baseUrl: this.service.baseUrl }));
+    }
+    const definition = operationDefinition(id);
+    if (!definition) throw clientError('RESOURCE_NOT_FOUND', ['OperationDefinition', id]);
+    return ok(definition);
+  }
+
+  private cacheControl(request: FhirRequest): FhirResponse {
+    const call = operationCall(request, '$cache-control');
+    // a POST with no body is read like a GET: everything it says is in the query string
+    if (call.method === 'POST' && call.body === undefined && !call.form) call.method = 'GET';
+    const input = parseInputParameters<CacheControlParameters>(CACHE_CONTROL, call);
+    const queryMode = typeof request.query.mode === 'string' ? request.query.mode : undefined;
+    return ok(cacheControlOperation({ input, queryMode, cacheId: request.headers['x-cache-id'], caches: this.service.caches }));
+  }
+
+  /**
+   * POST [base] with a batch Bundle: each entry answered here as if sent alone, all of them under
+   * the deadline the batch started under.
+   */
+  private async batch(request: FhirRequest): Promise<FhirResponse> {
+    if (request.body === undefined || request.form) throw clientError('BATCH_NOT_JSON');
+    const deadline = currentDeadline();
+    const entry = (e: BatchEntryRequest): { status: number; resource: FhirResource } => {
+      if (isBase(e.path)) throw clientError('BATCH_IN_BATCH');
+      const answer = () => this.answer({ ...e, headers: request.headers });
+      const response = deadline ? deadline.run(answer) : answer();
+      return { status: response.status, resource: response.resource as FhirResource };
+    };
+    return ok(await batchResponse(request.body, this.service.baseUrl, entry, this.service.onBatchEntryBug, this.service.batchLimits));
+  }
+}

@@ -1,0 +1,72 @@
+import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import { FhirDispatcher, FhirRequest, FhirResponse } from '../fhir/dispatcher';
+import type { QueryValues } from '../fhir/parameters';
+import { checkJsonDepth } from '../fhir/json-measure';
+import { Deadline } from '../terminology/deadline';
+import { renderHtml } from './html';
+import type { RequestLimits } from './limits';
+import { prefersHtml, responseFormat, sendResource } from './respond';
+
+const JSON_TYPES = ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'];
+
+/** The request as the dispatcher takes it: nothing of Express goes further. */
+function fhirRequest(req: Request, query: QueryValues): FhirRequest {
+  const request: FhirRequest = {
+    method: req.method === 'HEAD' ? 'GET' : req.method,
+    path: req.path,
+    query,
+    headers: { 'accept-language': req.get('accept-language'), 'x-cache-id': req.get('x-cache-id'), prefer: req.get('prefer') },
+  };
+  if (req.method === 'POST') {
+    const body: unknown = req.body;
+    if (req.is('application/x-www-form-urlencoded')) {
+      request.form = true;
+      request.body = body;
+    } else {
+      // the JSON parser leaves an empty object when it did not read the body (another content type)
+      const emptyObject = typeof body === 'object' && body !== null && Object.keys(body).length === 0;
+      if (body !== undefined && !(emptyObject && !req.is(['json', 'application/fhir+json']))) request.body = body;
+    }
+  }
+  return request;
+}
+
+/**
+ * The FHIR endpoint: each request handed to the dispatcher, its answer sent as JSON (or as a page
+ * for a browser reading a resource). Bodies are parsed for POSTs only.
+ */
+/** The pages are static: their own inline styles, a link to the JSON, nothing else. */
+const HTML_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export function fhirEndpoint(dispatcher: FhirDispatcher, options: { baseUrl: string; bodyLimit: string | number; limits: RequestLimits }): RequestHandler {
+  const { limits } = options;
+  const parseJson = express.json({ type: JSON_TYPES, limit: options.bodyLimit });
+  const parseForm = express.urlencoded({ extended: false, limit: '1mb' });
+  const answer = (req: Request, res: Response, next: NextFunction): void => {
+    try {
+      const query = req.query as QueryValues;
+      const format = responseFormat(query, req.get('accept'));
+      // before anything walks the body: a recursive walk of 100,000 nested levels overflows the stack
+      if (typeof req.body === 'object' && req.body !== null) checkJsonDepth(req.body, limits.maxJsonDepth);
+      const request = fhirRequest(req, query);
+      const send = (response: FhirResponse): void => {
+        if (response.headers) res.set(response.headers);
+        if (response.page && prefersHtml(req, query)) {
+          res.set('Content-Security-Policy', HTML_CONTENT_SECURITY_POLICY);
+          res.type('html').send(renderHtml(response.page, `${options.baseUrl}/${response.page.resourceType}/${response.page.id}?_format=json`));
+          return;
+        }
+        sendResource(res, response.status, response.resource, format, limits.maxResponseBytes);
+      };
+      const response = new Deadline(limits.requestDeadlineMs).run(() => dispatcher.dispatch(request));
+      if (response instanceof Promise) response.then(send).catch(next);
+      else send(response);
+    } catch (e) {
+      next(e);
+    }
+  };
+  return (req, res, next) => {
+    if (req.method !== 'POST') return answer(req, res, next);
+    parseJson(req, res, (e?: unknown) => (e ? next(e) : parseForm(req, res, (e2?: unknown) => (e2 ? next(e2) : answer(req, res, next)))));
+  };
+}
