@@ -30,19 +30,26 @@ export function prefersHtml(req: Request, query: QueryValues): boolean {
   return query._format === undefined && req.accepts(['application/fhir+json', 'application/json', 'text/html']) === 'text/html';
 }
 
-/** Send a FHIR resource as JSON; one larger than maxResponseBytes is refused before it is built. */
+/**
+ * Send a FHIR resource as JSON; one larger than maxResponseBytes is refused. Answers that can grow
+ * with the content (expansions, Bundles) are measured before they are serialised, so that one of
+ * hundreds of megabytes is never built; the others are bounded by their inputs and checked after.
+ */
 export function sendResource(res: Response, status: number, resource: Resource, format: ResponseFormat, maxResponseBytes = Number.POSITIVE_INFINITY): void {
-  // measured before it is serialised: a response of hundreds of megabytes must not be built at all
-  if (maxResponseBytes !== Number.POSITIVE_INFINITY && jsonLength(resource) > maxResponseBytes) {
-    const refusal = clientError('RESPONSE_TOO_LARGE', [maxResponseBytes]);
-    return sendResource(res, refusal.status, refusal.toOperationOutcome(), format);
-  }
+  const growsWithContent = resource.resourceType === 'ValueSet' || resource.resourceType === 'Bundle';
+  if (growsWithContent && maxResponseBytes !== Number.POSITIVE_INFINITY && jsonLength(resource) > maxResponseBytes) return refuseAsTooLarge(res, format, maxResponseBytes);
   // a Buffer goes out with the headers in one writev; a string would be joined to them and copied again
   const body = Buffer.from(JSON.stringify(resource, null, format.pretty ? 2 : undefined));
+  if (body.length > maxResponseBytes) return refuseAsTooLarge(res, format, maxResponseBytes);
   res.statusCode = status;
   res.setHeader('Content-Type', `${format.type}; charset=utf-8`);
   res.setHeader('Content-Length', body.length);
   res.end(body);
+}
+
+function refuseAsTooLarge(res: Response, format: ResponseFormat, maxResponseBytes: number): void {
+  const refusal = clientError('RESPONSE_TOO_LARGE', [maxResponseBytes]);
+  sendResource(res, refusal.status, refusal.toOperationOutcome(), format);
 }
 
 /** Send an error's OperationOutcome: as asked when that format can be served, FHIR JSON otherwise (an unsupported _format may be what is reported). */
