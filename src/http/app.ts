@@ -11,8 +11,8 @@ import { errorHandler } from './errors';
 import { cacheControlOperation } from '../fhir/operations/cache-control';
 import { ResourceCaches } from '../fhir/resource-caches';
 import { isOperation, operationCallOf, runOperation, SERVED_FHIR_VERSION, systemOperationInput, terminologyType, TerminologyService } from './operations';
-import { renderHtml } from './html';
-import { prefersHtml, responseType, sendResource } from './respond';
+import { responseType, sendResource } from './respond';
+import { webPages } from './web';
 
 export interface AppOptions {
   /** Public base URL of the FHIR endpoint, used in fullUrl and links. */
@@ -203,10 +203,6 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
       const type = resourceType(req);
       const resource = registry.read(type, String(req.params.id));
       if (!resource) throw notFound(`${type}/${req.params.id} is not known to this server`);
-      if (prefersHtml(req)) {
-        res.type('html').send(renderHtml(resource, `${options.baseUrl}/${type}/${resource.id}?_format=json`));
-        return;
-      }
       const summary = typeof req.query._summary === 'string' ? req.query._summary : undefined;
       sendResource(req, res, 200, summary && summary !== 'false' && summary !== 'count' ? summarize(resource, summary as 'true' | 'text' | 'data') : resource);
     }),
@@ -217,6 +213,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
     }),
   );
 
+  app.use('/fhir', webPages(service, { mount: '/fhir', baseUrl: options.baseUrl, softwareVersion: options.softwareVersion }));
   app.use('/fhir', fhir);
   app.use(
     route((req) => {

@@ -174,6 +174,11 @@ export class TerminologyRegistry {
     return [...own, ...withoutId, ...(this.parent?.all(type) ?? [])];
   }
 
+  /** This layer's resources only: the server's own content, without the lazily read layer beneath. */
+  own<T extends TerminologyResourceType>(type: T): ByType[T][] {
+    return [...(this.byId[type] as Map<string, ByType[T]>).values()];
+  }
+
   versionsOf(type: TerminologyResourceType, url: string): string[] {
     return this.candidates(type, url)
       .map((r) => r.version)
