@@ -13,18 +13,22 @@ import { ResourceCaches } from '../fhir/resource-caches';
 import { isOperation, operationCallOf, runOperation, SERVED_FHIR_VERSION, systemOperationInput, terminologyType, TerminologyService } from './operations';
 import { responseType, sendResource } from './respond';
 import { webPages } from './web';
+import { createLogger, Logger, observeRequests } from './logging';
+import { createMetrics } from './metrics';
+import { probeRoutes } from './probes';
 
 export interface AppOptions {
   /** Public base URL of the FHIR endpoint, used in fullUrl and links. */
   baseUrl: string;
   softwareVersion: string;
-  /** Called with one JSON line per request answered (method, path, status, ms), when set. */
-  accessLog?: (line: string) => void;
+  /** One access line per request answered (request id, path, query, status, ms), off by default. */
+  accessLog?: boolean;
+  /** Structured logs (failures, access lines); JSON on stdout by default. */
+  logger?: Logger;
   /** Clients' resource caches ($cache-control); a fresh store by default. */
   caches?: ResourceCaches;
   /** Largest request body accepted. */
   bodyLimit?: string;
-  log?: (message: string) => void;
 }
 
 const SUMMARY_MODES = new Set(['true', 'false', 'text', 'data', 'count']);
@@ -48,22 +52,13 @@ function resourceType(req: Request): TerminologyResourceType {
 export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   const app = express();
   const service: TerminologyService = { registry, caches: options.caches ?? new ResourceCaches() };
-  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const logger = options.logger ?? createLogger();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('etag', false);
 
-  const accessLog = options.accessLog;
-  if (accessLog) {
-    app.use((req, res, next) => {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        accessLog(JSON.stringify({ time: new Date().toISOString(), method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }));
-      });
-      next();
-    });
-  }
+  const metrics = createMetrics(registry);
+  app.use(observeRequests({ metrics, logger, accessLog: options.accessLog === true }));
   app.use((req, res, next) => {
     res.set({
       'Access-Control-Allow-Origin': '*',
@@ -81,9 +76,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   app.use(express.json({ type: ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'], limit: options.bodyLimit ?? '20mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(probeRoutes(registry, metrics));
 
   const fhir = express.Router();
   fhir.use((req, _res, next) => {
@@ -164,7 +157,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
       if (req.body === undefined) throw new FhirError(415, 'not-supported', 'POST a FHIR Bundle of type batch as application/fhir+json (or application/json)');
       const handle = batchEntryHandler(service, req.get('accept-language'), req.get('x-cache-id'));
       const bundle = processBatch(req.body, options.baseUrl, handle, (e, index) =>
-        log(`500 in batch entry ${index} of ${req.method} ${req.originalUrl}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+        logger.error({ err: e, entry: index, requestId: res.locals.requestId, method: req.method, path: req.originalUrl }, 'batch entry failed'),
       );
       sendResource(req, res, 200, bundle);
     }),
@@ -220,6 +213,6 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
       throw notFound(`Nothing at ${req.path}: the FHIR endpoint is /fhir`);
     }),
   );
-  app.use(errorHandler(log));
+  app.use(errorHandler(logger));
   return app;
 }

@@ -6,6 +6,9 @@ import { loadFhirCoreTerminology } from '../content/fhir-core';
 import { loadResources } from '../content/load-resources';
 import { TerminologyRegistry } from '../terminology/registry';
 import { createApp } from './app';
+import { createLogger } from './logging';
+
+const logger = createLogger();
 
 /**
  * Start-up: load and validate the content, index it, listen. Configuration by environment:
@@ -13,7 +16,7 @@ import { createApp } from './app';
  * directories of FHIR JSON, separated by the path delimiter; `content/` is loaded when present),
  * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets), WORKERS
  * (processes sharing the port: a number, or `auto` for one per core; 1 by default), ACCESS_LOG
- * (`on`: one JSON line per request on stdout).
+ * (`on`: one JSON access line per request), LOG_LEVEL (info). Every log line is JSON on stdout.
  */
 function projectRoot(): string {
   let dir = __dirname;
@@ -42,12 +45,11 @@ function main(): void {
   const registry = new TerminologyRegistry(resources, core);
   for (const r of resources) if (r.resourceType === 'CodeSystem' && !r.supplements) registry.index(r);
   const { version } = require(path.join(root, 'package.json')) as { version: string };
-  const accessLog = process.env.ACCESS_LOG === 'on' ? (line: string) => void process.stdout.write(`${line}\n`) : undefined;
-  const app = createApp(registry, { baseUrl, softwareVersion: version, accessLog });
+  const app = createApp(registry, { baseUrl, softwareVersion: version, logger, accessLog: process.env.ACCESS_LOG === 'on' });
   const server = app.listen(port, host, () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-    process.stdout.write(`Terminology server ready at ${baseUrl} (${resources.length} resources from ${dirs.length} directories, ${ms.toFixed(0)} ms, RSS ${rss} MB)\n`);
+    logger.info({ baseUrl, resources: resources.length, directories: dirs, ms: Math.round(ms), rssMB: rss, node: process.version }, 'terminology server ready');
   });
   server.keepAliveTimeout = 65_000;
   const stop = (): void => {
@@ -66,10 +68,10 @@ function supervise(workers: number): void {
     if (stopping) return;
     if (code === 1 && !worker.exitedAfterDisconnect) {
       // a worker that could not start (bad content) will not start on a retry either
-      process.stderr.write(`Worker ${worker.process.pid} failed to start; stopping\n`);
+      logger.fatal({ worker: worker.process.pid }, 'worker failed to start; stopping');
       process.exit(1);
     }
-    process.stderr.write(`Worker ${worker.process.pid} ended (${signal ?? code}); starting another\n`);
+    logger.error({ worker: worker.process.pid, signal, code }, 'worker ended; starting another');
     cluster.fork();
   });
   const stop = (): void => {
@@ -89,7 +91,8 @@ if (cluster.isPrimary && requested > 1) {
   try {
     main();
   } catch (e) {
-    process.stderr.write(`Start-up failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    logger.fatal({ err: e }, `start-up failed: ${e instanceof Error ? e.message : String(e)}`);
+    logger.flush();
     process.exit(1);
   }
 }
