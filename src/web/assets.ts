@@ -76,9 +76,17 @@ export const SCRIPT = `
   var forms = document.querySelectorAll('form.op');
   Array.prototype.forEach.call(forms, function(form){
     var code = form.querySelector('input[name=code]');
-    var system = form.querySelector('[name=system]') || form.querySelector('select[name=url]');
-    if (!code || !system) return;
-    var base = form.getAttribute('action').replace(/\\/(CodeSystem|ValueSet|ConceptMap)\\/.*$/, '');
+    var system = form.querySelector('[name=system]');
+    var url = form.querySelector('select[name=url]');
+    if (!code || (!system && !url)) return;
+    var action = form.getAttribute('action');
+    var base = action.replace(/\\/(CodeSystem|ValueSet|ConceptMap)\\/.*$/, '');
+    // the codes to suggest: the system's (its implicit value set), else the value set's chosen
+    function source(){
+      if (system && system.value) return system.value + '?fhir_vs';
+      if (url && url.value && action.indexOf('/ConceptMap/') < 0) return action.indexOf('/ValueSet/') >= 0 ? url.value : url.value + '?fhir_vs';
+      return '';
+    }
     var list = document.createElement('datalist');
     list.id = form.id + '-codes';
     form.appendChild(list);
@@ -88,10 +96,11 @@ export const SCRIPT = `
       clearTimeout(timer);
       timer = setTimeout(function(){
         var text = code.value.trim();
-        if (text.length < 2 || !system.value || text === asked) return;
-        asked = text;
-        var url = base + '/ValueSet/$expand?_format=json&count=12&url=' + encodeURIComponent(system.value + '?fhir_vs') + '&filter=' + encodeURIComponent(text);
-        fetch(url, { headers: { Accept: 'application/fhir+json' } }).then(function(r){ return r.ok ? r.json() : null; }).then(function(vs){
+        var from = source();
+        if (text.length < 2 || !from || text + from === asked) return;
+        asked = text + from;
+        var address = base + '/ValueSet/$expand?_format=json&count=12&url=' + encodeURIComponent(from) + '&filter=' + encodeURIComponent(text);
+        fetch(address, { headers: { Accept: 'application/fhir+json' } }).then(function(r){ return r.ok ? r.json() : null; }).then(function(vs){
           if (!vs || !vs.expansion) return;
           list.textContent = '';
           (vs.expansion.contains || []).forEach(function(c){

@@ -98,6 +98,16 @@ test('validating modifier 26 with 0557T shows the refusal and the reason', async
   await shot('03-validate-0557t-modifier-26');
 });
 
+test('the look-up form suggests codes of the chosen system as one types, and works from the keyboard', async () => {
+  await page.goto(`${base}/CodeSystem/$lookup`);
+  await page.getByLabel('Code system').fill('http://hl7.org/fhir/sid/icd-10-cm');
+  await page.getByLabel('Code', { exact: true }).pressSequentially('M81');
+  await page.locator('#lookup-codes option[value="M81.0"]').waitFor({ state: 'attached' });
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/code=M81(&|$)/);
+  await expect(page.locator('h1').textContent()).resolves.toContain('M81 Osteoporosis without current pathological fracture');
+});
+
 test('translating 0556T lists its targets, and a target opens its concept page', async () => {
   await page.goto(`${base}/ConceptMap/$translate`);
   await page.getByLabel('Code system of the code').fill('http://www.ama-assn.org/go/cpt');

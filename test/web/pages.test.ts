@@ -27,6 +27,16 @@ describe('content negotiation: pages for browsers, JSON for FHIR clients at the 
     expect(res.text).toContain('M81.0');
   });
 
+  test('an expansion is shown a page at a time, with links to the next and previous pages', async () => {
+    const first = await request(app).get('/fhir/ValueSet/$expand?url=http://fhir.bone-strength.org/ValueSet/cpt-0557t-diagnoses&count=3').set('Accept', BROWSER).expect(200);
+    expect(first.text).toContain('8 codes, 1–3 shown');
+    expect(first.text).toContain('Page 1 of 3');
+    expect(first.text).toMatch(/href="[^"]*offset=3[^"]*">Next ›/);
+    const second = await request(app).get('/fhir/ValueSet/$expand?url=http://fhir.bone-strength.org/ValueSet/cpt-0557t-diagnoses&count=3&offset=3').set('Accept', BROWSER).expect(200);
+    expect(second.text).toContain('8 codes, 4–6 shown');
+    expect(second.text).toMatch(/href="[^"]*offset=0[^"]*">‹ Previous/);
+  });
+
   test('a client error is a page with the status and the issue', async () => {
     const res = await request(app).get('/fhir/CodeSystem/$lookup?system=http://example.org/unknown&code=1').set('Accept', BROWSER).expect(404);
     expect(res.type).toBe('text/html');
