@@ -18,6 +18,20 @@ const PROBES = new Set(['/health', '/ready', '/metrics']);
  * set): `CodeSystem/$lookup`, `ValueSet/read`, `ConceptMap/search`, `metadata`, `batch`, ...
  */
 export function operationOf(method: string, path: string): string {
+  const key = `${method} ${path}`;
+  let operation = recentOperations.get(key);
+  if (operation === undefined) {
+    // Clients repeat a few addresses: remember them, within a bound so random paths cannot grow it.
+    if (recentOperations.size >= 1000) recentOperations.clear();
+    operation = operationOfPath(method, path);
+    recentOperations.set(key, operation);
+  }
+  return operation;
+}
+
+const recentOperations = new Map<string, string>();
+
+function operationOfPath(method: string, path: string): string {
   if (PROBES.has(path)) return path.slice(1);
   if (path !== '/fhir' && !path.startsWith('/fhir/')) return 'other';
   const parts = path.slice(5).replace(/%24/gi, '$').split('/').filter(Boolean);
