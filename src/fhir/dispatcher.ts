@@ -1,5 +1,5 @@
 import type { FhirResource, Resource } from 'fhir/r4';
-import type { TerminologyRegistry, TerminologyResource, TerminologyResourceType } from '../terminology/registry';
+import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
 import { nearestText } from '../terminology/code-suggestions';
 import { batchResponse, BatchEntryRequest, BatchLimits } from './batch-bundle';
 import { capabilityStatement, operationDefinition, operationDefinitions, terminologyCapabilitiesOf } from './capabilities';
@@ -32,8 +32,6 @@ export interface FhirResponse {
   status: number;
   resource: Resource;
   headers?: Record<string, string>;
-  /** A read: the resource read, which a browser may be shown as a page instead. */
-  page?: TerminologyResource;
 }
 
 /** What the interactions run against. */
@@ -94,6 +92,11 @@ function operationCall(request: FhirRequest, where: string): OperationCall {
 export class FhirDispatcher {
   constructor(private readonly service: FhirService) {}
 
+  /** The content served. */
+  get registry(): TerminologyRegistry {
+    return this.service.registry;
+  }
+
   /**
    * Answer a request; a client's error is a response too. Anything thrown (or rejected) from here
    * is a bug. A batch is answered later (its entries a turn of the event loop apart); every other
@@ -102,6 +105,11 @@ export class FhirDispatcher {
   dispatch(request: FhirRequest): FhirResponse | Promise<FhirResponse> {
     if (request.method === 'POST' && isBase(request.path)) return this.batch(request).catch(errorResponse);
     return this.answer(request);
+  }
+
+  /** The resource answering an interaction other than a batch; a client's error is thrown (a web page shows it its own way). */
+  resource(request: FhirRequest): Resource {
+    return this.route(request).resource;
   }
 
   /** Answer one interaction other than a batch, at once. */
@@ -160,7 +168,7 @@ export class FhirDispatcher {
     if (!resource) throw clientError('RESOURCE_NOT_FOUND', [type, id]);
     const summary = typeof request.query._summary === 'string' ? request.query._summary : undefined;
     const shown = summary && summary !== 'false' && summary !== 'count' ? summarize(resource, summary as SummaryMode) : resource;
-    return { status: 200, resource: shown, page: resource };
+    return ok(shown);
   }
 
   private search(type: TerminologyResourceType, request: FhirRequest): FhirResponse {

@@ -1,34 +1,37 @@
 import express from 'express';
 import { FhirDispatcher } from '../fhir/dispatcher';
 import { clientError } from '../fhir/operation-outcome';
-import { ResourceCaches } from '../fhir/resource-caches';
-import { cacheStats } from '../terminology/bounded-cache';
-import type { TerminologyRegistry } from '../terminology/registry';
 import { configureParameterLimits } from '../fhir/parameters';
-import { DEFAULT_LIMITS, ServiceLimits } from './limits';
-import { accessLogger } from './access-log';
+import { ResourceCaches } from '../fhir/resource-caches';
+import type { TerminologyRegistry } from '../terminology/registry';
 import { errorHandler } from './errors';
 import { fhirEndpoint } from './fhir-adapter';
 import { corsAndSecurityHeaders } from './headers';
+import { DEFAULT_LIMITS, ServiceLimits } from './limits';
+import { createLogger, Logger, observeRequests } from './logging';
+import { createMetrics } from './metrics';
+import { probeRoutes } from './probes';
+import { webPages } from './web';
 
 export interface AppOptions {
   /** Public base URL of the FHIR endpoint, used in fullUrl and links. */
   baseUrl: string;
   softwareVersion: string;
-  /** Called with one JSON line per request answered (method, path, status, ms), when set. */
-  accessLog?: (line: string) => void;
+  /** One access line per request answered (request id, path, query, status, ms), off by default. */
+  accessLog?: boolean;
+  /** Structured logs (failures, access lines); JSON on stdout by default. */
+  logger?: Logger;
   /** Clients' resource caches ($cache-control); a fresh store by default. */
   caches?: ResourceCaches;
   /** Largest request body accepted (default: limits.request.maxBodyBytes). */
   bodyLimit?: string;
   /** What one request may ask for (DEFAULT_LIMITS when absent). */
   limits?: ServiceLimits;
-  log?: (message: string) => void;
 }
 
-/** The HTTP edge: Express parses bodies and sets headers; the FHIR dispatcher answers. */
+/** The HTTP edge: Express parses bodies and sets headers; the FHIR dispatcher answers, or a page for a browser. */
 export function createApp(registry: TerminologyRegistry, options: AppOptions) {
-  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const logger = options.logger ?? createLogger();
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const limits = options.limits ?? DEFAULT_LIMITS;
   configureParameterLimits(limits.request);
@@ -37,21 +40,21 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
     caches: options.caches ?? new ResourceCaches(),
     baseUrl,
     softwareVersion: options.softwareVersion,
-    onBatchEntryBug: (e, index) => log(`500 in batch entry ${index}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    onBatchEntryBug: (err, entry) => logger.error({ err, entry }, 'batch entry failed'),
     batchLimits: { maxEntries: limits.request.maxBatchEntries, maxResponseBytes: Math.min(limits.request.maxBatchResponseBytes, limits.request.maxResponseBytes) },
   });
+  const metrics = createMetrics(registry);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('etag', false);
   app.locals.limits = limits;
-  if (options.accessLog) app.use(accessLogger(options.accessLog));
+  app.use(observeRequests({ metrics, logger, accessLog: options.accessLog === true }));
   app.use(corsAndSecurityHeaders);
-  app.use('/fhir', fhirEndpoint(dispatcher, { baseUrl, bodyLimit: options.bodyLimit ?? limits.request.maxBodyBytes, limits: limits.request }));
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', caches: cacheStats() });
-  });
+  app.use(probeRoutes(registry, metrics));
+  app.use('/fhir', webPages(dispatcher, { mount: '/fhir', baseUrl, softwareVersion: options.softwareVersion }));
+  app.use('/fhir', fhirEndpoint(dispatcher, { bodyLimit: options.bodyLimit ?? limits.request.maxBodyBytes, limits: limits.request }));
   app.use((req, _res, next) => next(clientError('NOTHING_AT_PATH', [req.path])));
-  app.use(errorHandler(log));
+  app.use(errorHandler(logger));
   return app;
 }

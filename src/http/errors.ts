@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { clientErrorResponse, FhirError, operationOutcome } from '../fhir/operation-outcome';
+import type { Logger } from './logging';
 import { sendOutcome } from './respond';
 
 interface HttpLikeError {
@@ -10,7 +11,7 @@ interface HttpLikeError {
 }
 
 /** Known errors become OperationOutcomes with their status; anything else is a logged 500. */
-export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
+export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
     const known = clientErrorResponse(err);
     if (known?.allowedMethods) res.set('Allow', known.allowedMethods.join(', '));
@@ -26,7 +27,7 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendOutcome(req, res, status, new FhirError('HTTP_CLIENT_ERROR', [e.message ?? 'Bad request'], { status }).toOperationOutcome());
     }
-    log(`500 ${req.method} ${req.originalUrl}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    logger.error({ err, requestId: res.locals.requestId, method: req.method, path: req.originalUrl }, 'request failed');
     sendOutcome(req, res, 500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
   };
 }

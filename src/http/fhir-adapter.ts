@@ -3,9 +3,8 @@ import { FhirDispatcher, FhirRequest, FhirResponse } from '../fhir/dispatcher';
 import type { QueryValues } from '../fhir/parameters';
 import { checkJsonDepth } from '../fhir/json-measure';
 import { Deadline } from '../terminology/deadline';
-import { renderHtml } from './html';
 import type { RequestLimits } from './limits';
-import { prefersHtml, responseFormat, sendResource } from './respond';
+import { responseFormat, sendResource } from './respond';
 
 const JSON_TYPES = ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'];
 
@@ -35,10 +34,7 @@ function fhirRequest(req: Request, query: QueryValues): FhirRequest {
  * The FHIR endpoint: each request handed to the dispatcher, its answer sent as JSON (or as a page
  * for a browser reading a resource). Bodies are parsed for POSTs only.
  */
-/** The pages are static: their own inline styles, a link to the JSON, nothing else. */
-const HTML_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-export function fhirEndpoint(dispatcher: FhirDispatcher, options: { baseUrl: string; bodyLimit: string | number; limits: RequestLimits }): RequestHandler {
+export function fhirEndpoint(dispatcher: FhirDispatcher, options: { bodyLimit: string | number; limits: RequestLimits }): RequestHandler {
   const { limits } = options;
   const parseJson = express.json({ type: JSON_TYPES, limit: options.bodyLimit });
   const parseForm = express.urlencoded({ extended: false, limit: '1mb' });
@@ -51,11 +47,6 @@ export function fhirEndpoint(dispatcher: FhirDispatcher, options: { baseUrl: str
       const request = fhirRequest(req, query);
       const send = (response: FhirResponse): void => {
         if (response.headers) res.set(response.headers);
-        if (response.page && prefersHtml(req, query)) {
-          res.set('Content-Security-Policy', HTML_CONTENT_SECURITY_POLICY);
-          res.type('html').send(renderHtml(response.page, `${options.baseUrl}/${response.page.resourceType}/${response.page.id}?_format=json`));
-          return;
-        }
         sendResource(res, response.status, response.resource, format, limits.maxResponseBytes);
       };
       const response = new Deadline(limits.requestDeadlineMs).run(() => dispatcher.dispatch(request));

@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 
 const HEADERS = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'Content-Type, Accept, Accept-Language, Authorization, Prefer, X-Cache-Id',
-  'Access-Control-Expose-Headers': 'X-Cache-Id, Allow',
+  'Access-Control-Allow-Headers': 'Content-Type, Accept, Accept-Language, Authorization, Prefer, X-Cache-Id, X-Request-Id',
+  'Access-Control-Expose-Headers': 'X-Cache-Id, X-Request-Id, Allow',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',

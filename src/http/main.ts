@@ -15,6 +15,7 @@ import { ucumUnitCache } from '../terminology/ucum';
 import { createApp } from './app';
 import { announceReady, applyServerSettings, drainOnSignal, EXIT_START_FAILED, listen, superviseWorkers } from './lifecycle';
 import { limitsFromEnvironment, ServiceLimits } from './limits';
+import { createLogger } from './logging';
 
 /**
  * Start-up: load and validate the content, index it, listen. Configuration by environment:
@@ -22,8 +23,8 @@ import { limitsFromEnvironment, ServiceLimits } from './limits';
  * directories of FHIR JSON, separated by the path delimiter; `content/` is loaded when present),
  * FHIR_CORE_TERMINOLOGY (`off` to leave out FHIR's own code systems and value sets), WORKERS
  * (processes sharing the port: a number, or `auto` for one per core; 1 by default), ACCESS_LOG
- * (`on`: one JSON line per request on stdout), and the limits of ./limits (README, "Limits").
- * On SIGUSR2 the process writes one line to stdout with the largest event-loop delay since it
+ * (`on`: one JSON access line per request), LOG_LEVEL (info),, and the limits of ./limits (README, "Limits").
+ * Every log line is JSON on stdout (pino). On SIGUSR2 the process logs one line with the largest event-loop delay since it
  * was ready (or since the previous SIGUSR2) and the longest garbage-collection pause, and measures
  * afresh: how long a request may have waited behind another, which benchmarks report.
  */
@@ -37,7 +38,9 @@ function projectRoot(): string {
   return dir;
 }
 
-const log = (message: string): void => void process.stderr.write(`${message}\n`);
+const logger = createLogger();
+/** Lifecycle messages (drain, workers, warnings): JSON lines like every other. */
+const log = (message: string): void => logger.info(message);
 
 async function main(limits: ServiceLimits): Promise<void> {
   const started = process.hrtime.bigint();
@@ -58,16 +61,18 @@ async function main(limits: ServiceLimits): Promise<void> {
   const registry = new TerminologyRegistry(resources, core, { warn: (m) => log(`Warning: ${m}`) });
   const indexes = resources.filter((r): r is CodeSystem => r.resourceType === 'CodeSystem' && !r.supplements).map((r) => registry.index(r));
   const { version } = require(path.join(root, 'package.json')) as { version: string };
-  const accessLog = process.env.ACCESS_LOG === 'on' ? (line: string) => void process.stdout.write(`${line}\n`) : undefined;
   const caches = new ResourceCaches({ maxBytes: limits.caches.clientResourceCaches });
-  const app = createApp(registry, { baseUrl, softwareVersion: version, accessLog, caches, limits });
+  const app = createApp(registry, { baseUrl, softwareVersion: version, logger, accessLog: process.env.ACCESS_LOG === 'on', caches, limits });
   const server = createServer(app);
   applyServerSettings(server, limits.server);
   drainOnSignal(server, limits.server.shutdownGraceMs, log);
   await listen(server, port, host);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-  process.stdout.write(`Terminology server ready at ${baseUrl} (pid ${process.pid}, ${resources.length} resources from ${dirs.length} directories, ${ms.toFixed(0)} ms, RSS ${rss} MB)\n`);
+  logger.info(
+    { baseUrl, resources: resources.length, directories: dirs, ms: Math.round(ms), rssMB: rss, node: process.version },
+    `Terminology server ready at ${baseUrl} (pid ${process.pid}, ${resources.length} resources from ${dirs.length} directories, ${ms.toFixed(0)} ms, RSS ${rss} MB)`,
+  );
   announceReady();
   buildTextIndexes(indexes);
   reportEventLoopDelayOnSignal();
@@ -103,14 +108,15 @@ function reportEventLoopDelayOnSignal(): void {
   }).observe({ entryTypes: ['gc'] });
   process.on('SIGUSR2', () => {
     const ms = (ns: number): string => (ns / 1e6).toFixed(1);
-    process.stdout.write(`event-loop delay: max ${ms(delay.max)} ms, p99 ${ms(delay.percentile(99))} ms, mean ${ms(delay.mean)} ms; longest GC pause ${longestGc.toFixed(1)} ms (${longestGcKind || 'none'})\n`);
+    logger.info(`event-loop delay: max ${ms(delay.max)} ms, p99 ${ms(delay.percentile(99))} ms, mean ${ms(delay.mean)} ms; longest GC pause ${longestGc.toFixed(1)} ms (${longestGcKind || 'none'})`);
     delay.reset();
     longestGc = 0;
   });
 }
 
 function startUpFailed(e: unknown): never {
-  log(`Start-up failed: ${e instanceof Error ? e.message : String(e)}`);
+  logger.fatal(`Start-up failed: ${e instanceof Error ? e.message : String(e)}`);
+  logger.flush();
   process.exit(EXIT_START_FAILED);
 }
 

@@ -98,7 +98,7 @@ export class TerminologyRegistry {
 
   private readonly checked = new WeakSet<TerminologyResource>();
   /** This layer's own resources, in the order given. */
-  private readonly own: TerminologyResource[] = [];
+  private readonly ownResources: TerminologyResource[] = [];
   private readonly serial = ++registries;
   private ownFingerprint?: string;
 
@@ -170,7 +170,7 @@ export class TerminologyRegistry {
       const base = this.parent ? `${this.parent.fingerprint}/` : '';
       if (!this.requestScoped) this.ownFingerprint = `${base}r${this.serial}`;
       else {
-        const parts = this.own.map(contentHash);
+        const parts = this.ownResources.map(contentHash);
         if (this.activeSupplements) parts.push(`supplements:${[...this.activeSupplements].sort().join(',')}`);
         this.ownFingerprint = `${base}${createHash('sha256').update(parts.join('|')).digest('hex')}`;
       }
@@ -189,7 +189,7 @@ export class TerminologyRegistry {
   }
 
   private add(resource: TerminologyResource): void {
-    this.own.push(resource);
+    this.ownResources.push(resource);
     if (resource.resourceType === 'CodeSystem' && resource.supplements) {
       const base = splitCanonical(resource.supplements).url;
       const list = this.supplementsByBase.get(base) ?? [];
@@ -245,6 +245,11 @@ export class TerminologyRegistry {
     const own = [...(this.loaded().byId[type] as Map<string, ByType[T]>).values()];
     const withoutId = [...(this.byUrl[type] as Map<string, ByType[T][]>).values()].flat().filter((r) => !r.id);
     return [...own, ...withoutId, ...(this.parent?.all(type) ?? [])];
+  }
+
+  /** This layer's resources only: the server's own content, without the lazily read layer beneath. */
+  own<T extends TerminologyResourceType>(type: T): ByType[T][] {
+    return [...(this.byId[type] as Map<string, ByType[T]>).values()];
   }
 
   versionsOf(type: TerminologyResourceType, url: string): string[] {

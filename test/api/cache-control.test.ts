@@ -4,9 +4,9 @@ import { loadResources } from '../../src/content/load-resources';
 import { ResourceCaches } from '../../src/fhir/resource-caches';
 import { createApp } from '../../src/http/app';
 import { TerminologyRegistry } from '../../src/terminology/registry';
-import { RESOURCES_DIR } from './test-app';
+import { quietLogger, RESOURCES_DIR } from './test-app';
 
-const app = createApp(new TerminologyRegistry(loadResources([RESOURCES_DIR])), { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', log: () => undefined });
+const app = createApp(new TerminologyRegistry(loadResources([RESOURCES_DIR])), { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', logger: quietLogger });
 const param = (p: Parameters, name: string): ParametersParameter | undefined => p.parameter?.find((x) => x.name === name);
 
 const local: CodeSystem = {

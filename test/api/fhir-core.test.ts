@@ -4,14 +4,14 @@ import { loadFhirCoreTerminology } from '../../src/content/fhir-core';
 import { loadResources } from '../../src/content/load-resources';
 import { createApp } from '../../src/http/app';
 import { TerminologyRegistry } from '../../src/terminology/registry';
-import { RESOURCES_DIR } from './test-app';
+import { quietLogger, RESOURCES_DIR } from './test-app';
 
 let loads = 0;
 const core = TerminologyRegistry.lazy(() => {
   loads++;
   return loadFhirCoreTerminology();
 });
-const app = createApp(new TerminologyRegistry(loadResources([RESOURCES_DIR]), core), { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', log: () => undefined });
+const app = createApp(new TerminologyRegistry(loadResources([RESOURCES_DIR]), core), { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', logger: quietLogger });
 const param = (p: Parameters, name: string): ParametersParameter | undefined => p.parameter?.find((x) => x.name === name);
 
 describe("FHIR's own terminology, read on first use", () => {

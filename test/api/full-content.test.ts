@@ -7,7 +7,7 @@ import { loadResources } from '../../src/content/load-resources';
 import { icd10cmImporter, type Importer, nuccImporter } from '../../src/content/importers';
 import { createApp } from '../../src/http/app';
 import { TerminologyRegistry } from '../../src/terminology/registry';
-import { RESOURCES_DIR } from './test-app';
+import { quietLogger, RESOURCES_DIR } from './test-app';
 
 /**
  * Imported complete code systems next to the curated fragments of the same canonical, as the
@@ -32,7 +32,7 @@ importFixture(nuccImporter, 'nucc_taxonomy_251.sample.csv', '25.1', contentDir);
 const app = createApp(new TerminologyRegistry(loadResources([RESOURCES_DIR, contentDir])), {
   baseUrl: 'http://localhost/fhir',
   softwareVersion: 'test',
-  log: () => undefined,
+  logger: quietLogger,
 });
 
 function param(p: Parameters, name: string): ParametersParameter | undefined {

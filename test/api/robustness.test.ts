@@ -106,13 +106,4 @@ describe('operational endpoints', () => {
     }
     await request(app).get('/fhir/OperationDefinition/nope').expect(404);
   });
-
-  it('writes an access log line per request when asked', async () => {
-    const { createApp } = await import('../../src/http/app');
-    const { TerminologyRegistry } = await import('../../src/terminology/registry');
-    const lines: string[] = [];
-    const logged = createApp(new TerminologyRegistry([]), { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', log: () => undefined, accessLog: (l) => lines.push(l) });
-    await request(logged).get('/fhir/ValueSet/nope').expect(404);
-    expect(JSON.parse(lines[0])).toMatchObject({ method: 'GET', path: '/fhir/ValueSet/nope', status: 404 });
-  });
 });

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, ServiceLimits } from '../../src/http/limits';
 import { CacheStats } from '../../src/terminology/bounded-cache';
 import { sentIndexCache, TerminologyRegistry } from '../../src/terminology/registry';
 import { MAX_UCUM_CODE_LENGTH, ucumUnitCache } from '../../src/terminology/ucum';
-import { RESOURCES_DIR } from '../api/test-app';
+import { quietLogger, RESOURCES_DIR } from '../api/test-app';
 import { HealthPoller, listeningApp, send } from './serving';
 
 /**
@@ -49,7 +49,7 @@ const expandWith = (cs: CodeSystem, filter: ValueSetComposeIncludeFilter, count?
     ],
   });
 const cacheOf = async (name: string): Promise<CacheStats> => {
-  const res = await send(base, '/health');
+  const res = await send(base, '/ready');
   return (res.body.caches as CacheStats[]).find((c) => c.name === name) as CacheStats;
 };
 const outcomeText = (body: Record<string, unknown>): string => json(body.issue ?? body);
@@ -235,7 +235,7 @@ describe('a request past its processing deadline or the response bytes', () => {
     createApp(new TerminologyRegistry(loadResources([RESOURCES_DIR])), {
       baseUrl: 'http://localhost/fhir',
       softwareVersion: 'test',
-      log: () => undefined,
+      logger: quietLogger,
       limits: { ...DEFAULT_LIMITS, request: { ...DEFAULT_LIMITS.request, ...request } },
     });
 

@@ -69,7 +69,7 @@ describe('start-up', () => {
     await once(blocker, 'listening');
     const server = await start({}, (blocker.address() as AddressInfo).port);
     expect(await server.exited).toBe(1);
-    expect(server.stderr()).toMatch(/cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
+    expect(server.stdout()).toMatch(/cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
     expect(server.stdout()).not.toMatch(/ready/);
     blocker.close();
   });
@@ -77,13 +77,13 @@ describe('start-up', () => {
   it('a malformed limit stops start-up with the variable named', async () => {
     const server = await start({ REQUEST_DEADLINE_MS: 'soon' });
     expect(await server.exited).toBe(1);
-    expect(server.stderr()).toMatch(/REQUEST_DEADLINE_MS must be a positive whole number/);
+    expect(server.stdout()).toMatch(/REQUEST_DEADLINE_MS must be a positive whole number/);
   });
 
   it('with workers, a worker that never became ready stops start-up', async () => {
     const server = await start({ WORKERS: '2', CONTENT_DIRS: path.join(ROOT, 'no-such-directory') });
     expect(await server.exited).toBe(1);
-    expect(server.stderr()).toMatch(/failed to start/);
+    expect(server.stdout()).toMatch(/failed to start/);
   });
 });
 
@@ -94,13 +94,13 @@ describe('workers', () => {
     const [first, second] = readyPids(server);
     process.kill(first, 'SIGKILL');
     await until('a replacement worker', () => readyPids(server).length === 3);
-    expect(server.stderr()).toMatch(new RegExp(`Worker ${first} ended \\(SIGKILL\\); starting another`));
+    expect(server.stdout()).toMatch(new RegExp(`Worker ${first} ended \\(SIGKILL\\); starting another`));
     expect(readyPids(server)[2]).not.toBe(second);
     const health = await fetch(`http://127.0.0.1:${server.port}/health`);
     expect(health.status).toBe(200);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(server.stderr()).toMatch(/All workers stopped; exiting/);
+    expect(server.stdout()).toMatch(/All workers stopped; exiting/);
   });
 });
 
@@ -132,7 +132,7 @@ describe('SIGTERM', () => {
     await new Promise((r) => setTimeout(r, 300));
     server.child.kill('SIGTERM');
     await idle.closed;
-    await until('the drain to start', () => /draining: 1 request/.test(server.stderr()));
+    await until('the drain to start', () => /draining: 1 request/.test(server.stdout()));
     await new Promise((r) => setTimeout(r, 500));
     expect(server.child.exitCode).toBeNull(); // still waiting for the slow request
     slow.finish();
@@ -140,7 +140,7 @@ describe('SIGTERM', () => {
     expect(response).toMatch(/^HTTP\/1\.1 200/);
     expect(response).toMatch(/\r\nConnection: close\r\n/i);
     expect(await server.exited).toBe(0);
-    expect(server.stderr()).toMatch(/1 request\(s\) in flight finished/);
+    expect(server.stdout()).toMatch(/1 request\(s\) in flight finished/);
   });
 
   it('cuts a request still running after the grace period, says so, and exits non-zero', async () => {
@@ -150,7 +150,7 @@ describe('SIGTERM', () => {
     await new Promise((r) => setTimeout(r, 300));
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(2);
-    expect(server.stderr()).toMatch(/grace of 500 ms over: 1 request\(s\) cut/);
+    expect(server.stdout()).toMatch(/grace of 500 ms over: 1 request\(s\) cut/);
     slow.socket.destroy();
   });
 });

@@ -6,13 +6,13 @@ import { ResourceCaches } from '../../src/fhir/resource-caches';
 import { createApp } from '../../src/http/app';
 import { DEFAULT_LIMITS, ServiceLimits } from '../../src/http/limits';
 import { TerminologyRegistry } from '../../src/terminology/registry';
-import { RESOURCES_DIR } from '../api/test-app';
+import { quietLogger, RESOURCES_DIR } from '../api/test-app';
 
 /** The real app, with FHIR's core terminology (UCUM, the large core value sets), listening on a free port. */
 export async function listeningApp(limits: ServiceLimits = DEFAULT_LIMITS): Promise<{ base: string; server: Server }> {
   const registry = new TerminologyRegistry(loadResources([RESOURCES_DIR]), TerminologyRegistry.lazy(loadFhirCoreTerminology));
   const caches = new ResourceCaches({ maxBytes: limits.caches.clientResourceCaches });
-  const app = createApp(registry, { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', log: () => undefined, limits, caches });
+  const app = createApp(registry, { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', logger: quietLogger, limits, caches });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };

@@ -1,0 +1,116 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { cacheStats } from '../terminology/bounded-cache';
+import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
+
+/**
+ * Prometheus metrics (GET /metrics): requests by operation and status with their latency, the
+ * bounded caches' entries and bytes, the content versions loaded, and Node's own (event-loop
+ * delay, memory, GC). Each app has its own registry, so several apps in one process (tests) do not
+ * collide.
+ */
+
+const TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
+const OPERATIONS = new Set(['$lookup', '$validate-code', '$subsumes', '$expand', '$batch-validate-code', '$translate', '$versions', '$cache-control']);
+const PROBES = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * The operation a request path names, from a fixed vocabulary (so a client cannot grow the label
+ * set): `CodeSystem/$lookup`, `ValueSet/read`, `ConceptMap/search`, `metadata`, `batch`, ...
+ */
+export function operationOf(method: string, path: string): string {
+  const key = `${method} ${path}`;
+  let operation = recentOperations.get(key);
+  if (operation === undefined) {
+    // Clients repeat a few addresses: remember them, within a bound so random paths cannot grow it.
+    if (recentOperations.size >= 1000) recentOperations.clear();
+    operation = operationOfPath(method, path);
+    recentOperations.set(key, operation);
+  }
+  return operation;
+}
+
+const recentOperations = new Map<string, string>();
+
+function operationOfPath(method: string, path: string): string {
+  if (PROBES.has(path)) return path.slice(1);
+  if (path !== '/fhir' && !path.startsWith('/fhir/')) return 'other';
+  const parts = path.slice(5).replace(/%24/gi, '$').split('/').filter(Boolean);
+  if (parts.length === 0) return method === 'POST' ? 'batch' : 'home';
+  const [first, second, third] = parts;
+  if (parts.length === 1) {
+    if (first === 'metadata') return 'metadata';
+    if (OPERATIONS.has(first)) return first;
+    if (TYPES.has(first)) return `${first}/search`;
+    return first === 'OperationDefinition' ? 'OperationDefinition/search' : 'other';
+  }
+  if (first === '_web') return 'web-asset';
+  if (first === 'OperationDefinition' && parts.length === 2) return 'OperationDefinition/read';
+  if (!TYPES.has(first) || parts.length > 3) return 'other';
+  const last = third ?? second;
+  if (last === '_search' && parts.length === 2) return `${first}/search`;
+  if (last.startsWith('$')) return OPERATIONS.has(last) ? `${first}/${last}` : 'other';
+  return parts.length === 2 ? `${first}/read` : 'other';
+}
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  observe(operation: string, status: number, seconds: number): void;
+}
+
+// Terminology requests are answered in well under a millisecond to a few hundred.
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export function createMetrics(content: TerminologyRegistry): ServiceMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({ name: 'http_requests_total', help: 'Requests answered, by operation and status', labelNames: ['operation', 'status'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request to the end of the response, by operation and status',
+    labelNames: ['operation', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const cacheGauge = (name: string, help: string, value: (s: ReturnType<typeof cacheStats>[number]) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['cache'],
+      registers: [registry],
+      collect() {
+        for (const s of cacheStats()) this.set({ cache: s.name }, value(s));
+      },
+    });
+  cacheGauge('terminology_cache_entries', 'Entries in each bounded cache', (s) => s.entries);
+  cacheGauge('terminology_cache_bytes', 'Estimated bytes held by each bounded cache', (s) => s.bytes);
+  cacheGauge('terminology_cache_max_bytes', 'The byte bound of each cache', (s) => s.maxBytes);
+  new Gauge({
+    name: 'terminology_content_info',
+    help: 'Resources the server was started with (1 per url and version)',
+    labelNames: ['type', 'url', 'version'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const type of ['CodeSystem', 'ValueSet', 'ConceptMap'] as TerminologyResourceType[]) {
+        for (const r of content.own(type)) this.set({ type, url: r.url ?? r.id ?? '', version: r.version ?? '' }, 1);
+      }
+    },
+  });
+
+  // One labelled child per operation and status, found again without hashing labels each time.
+  const children = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'operation' | 'status'> }>();
+  return {
+    registry,
+    observe(operation, status, seconds) {
+      const key = `${operation} ${status}`;
+      let child = children.get(key);
+      if (!child) {
+        const labels = { operation, status: String(status) };
+        child = { count: requests.labels(labels), time: latency.labels(labels) };
+        children.set(key, child);
+      }
+      child.count.inc();
+      child.time.observe(seconds);
+    },
+  };
+}

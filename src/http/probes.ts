@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { cacheStats } from '../terminology/bounded-cache';
+import type { TerminologyRegistry } from '../terminology/registry';
+import type { ServiceMetrics } from './metrics';
+
+/**
+ * What an orchestrator and a monitoring system ask: /health (the process answers), /ready (the
+ * content is loaded and the caches are within their bounds), /metrics (Prometheus). All cheap:
+ * no terminology work, only counts.
+ */
+export function probeRoutes(content: TerminologyRegistry, metrics: ServiceMetrics): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/ready', (_req, res) => {
+    const resources = content.own('CodeSystem').length + content.own('ValueSet').length + content.own('ConceptMap').length;
+    const caches = cacheStats();
+    const overBound = caches.filter((c) => c.bytes > c.maxBytes).map((c) => c.name);
+    const problems = [...(resources === 0 ? ['no content loaded'] : []), ...overBound.map((name) => `cache ${name} is over its bound`)];
+    res.status(problems.length ? 503 : 200).json({
+      status: problems.length ? 'not ready' : 'ready',
+      resources,
+      caches,
+      ...(problems.length ? { problems } : {}),
+    });
+  });
+  router.get('/metrics', (_req, res, next) => {
+    metrics.registry
+      .metrics()
+      .then((text) => res.type(metrics.registry.contentType).send(text))
+      .catch(next);
+  });
+  return router;
+}
