@@ -10,7 +10,8 @@ import { corsAndSecurityHeaders } from './headers';
 import { DEFAULT_LIMITS, ServiceLimits } from './limits';
 import { createLogger, Logger, observeRequests } from './logging';
 import { createMetrics } from './metrics';
-import { probeRoutes } from './probes';
+import { inOrder } from './in-order';
+import { probes } from './probes';
 import { webPages } from './web';
 
 export interface AppOptions {
@@ -49,11 +50,14 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   app.set('query parser', 'simple');
   app.set('etag', false);
   app.locals.limits = limits;
-  app.use(observeRequests({ metrics, logger, accessLog: options.accessLog === true }));
-  app.use(corsAndSecurityHeaders);
-  app.use(probeRoutes(registry, metrics));
-  app.use('/fhir', webPages(dispatcher, { mount: '/fhir', baseUrl, softwareVersion: options.softwareVersion }));
-  app.use('/fhir', fhirEndpoint(dispatcher, { bodyLimit: options.bodyLimit ?? limits.request.maxBodyBytes, limits: limits.request }));
+  app.use(inOrder(observeRequests({ metrics, logger, accessLog: options.accessLog === true }), corsAndSecurityHeaders, probes(registry, metrics)));
+  app.use(
+    '/fhir',
+    inOrder(
+      webPages(dispatcher, { mount: '/fhir', baseUrl, softwareVersion: options.softwareVersion }),
+      fhirEndpoint(dispatcher, { bodyLimit: options.bodyLimit ?? limits.request.maxBodyBytes, limits: limits.request }),
+    ),
+  );
   app.use((req, _res, next) => next(clientError('NOTHING_AT_PATH', [req.path])));
   app.use(errorHandler(logger));
   return app;

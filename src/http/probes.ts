@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { cacheStats } from '../terminology/bounded-cache';
 import type { TerminologyRegistry } from '../terminology/registry';
 import type { ServiceMetrics } from './metrics';
@@ -8,12 +8,11 @@ import type { ServiceMetrics } from './metrics';
  * content is loaded and the caches are within their bounds), /metrics (Prometheus). All cheap:
  * no terminology work, only counts.
  */
-export function probeRoutes(content: TerminologyRegistry, metrics: ServiceMetrics): Router {
-  const router = Router();
-  router.get('/health', (_req, res) => {
+export function probes(content: TerminologyRegistry, metrics: ServiceMetrics): RequestHandler {
+  const health: RequestHandler = (_req, res) => {
     res.json({ status: 'ok' });
-  });
-  router.get('/ready', (_req, res) => {
+  };
+  const ready: RequestHandler = (_req, res) => {
     const resources = content.own('CodeSystem').length + content.own('ValueSet').length + content.own('ConceptMap').length;
     const caches = cacheStats();
     const overBound = caches.filter((c) => c.bytes > c.maxBytes).map((c) => c.name);
@@ -24,12 +23,21 @@ export function probeRoutes(content: TerminologyRegistry, metrics: ServiceMetric
       caches,
       ...(problems.length ? { problems } : {}),
     });
-  });
-  router.get('/metrics', (_req, res, next) => {
+  };
+  const prometheus: RequestHandler = (_req, res, next) => {
     metrics.registry
       .metrics()
       .then((text) => res.type(metrics.registry.contentType).send(text))
       .catch(next);
-  });
-  return router;
+  };
+  const byPath = new Map([
+    ['/health', health],
+    ['/ready', ready],
+    ['/metrics', prometheus],
+  ]);
+  return (req, res, next) => {
+    const probe = req.method === 'GET' || req.method === 'HEAD' ? byPath.get(req.path) : undefined;
+    if (probe) return probe(req, res, next);
+    next();
+  };
 }

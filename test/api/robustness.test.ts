@@ -88,9 +88,17 @@ describe('no input causes a server error', () => {
     }
   });
 
-  it('serves CORS preflight', async () => {
-    const res = await request(app).options('/fhir/ValueSet/$expand').expect(204);
-    expect(res.headers['access-control-allow-origin']).toBe('*');
+  it('serves CORS preflight with what browsers may send; answers carry only what they may read', async () => {
+    const preflight = await request(app).options('/fhir/ValueSet/$expand').expect(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST, OPTIONS');
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/Accept-Language.*Prefer/);
+    const answer = await request(app).get('/fhir/CodeSystem/$lookup?system=http://www.ama-assn.org/go/cpt&code=0556T').expect(200);
+    expect(answer.headers['access-control-allow-origin']).toBe('*');
+    expect(answer.headers['access-control-expose-headers']).toMatch(/X-Request-Id/);
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['access-control-allow-methods']).toBeUndefined();
+    expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
   });
 });
 
