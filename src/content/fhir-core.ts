@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Bundle } from 'fhir/r4';
 import { r4DefinitionsFile } from '../fhir/definitions';
-import type { TerminologyResource } from '../terminology/registry';
+import { PRECOMPILED_DIR } from '../fhir/resource-validation';
+import type { ContentNames, TerminologyResource } from '../terminology/registry';
 import { UCUM_CODE_SYSTEM } from '../terminology/ucum';
 
 /**
@@ -22,4 +24,32 @@ export function loadFhirCoreTerminology(): TerminologyResource[] {
     }
   }
   return out;
+}
+
+/** The urls and ids of a body of content. */
+export function contentNames(resources: TerminologyResource[]): ContentNames {
+  return {
+    urls: new Set(resources.flatMap((r) => (r.url ? [r.url] : []))),
+    ids: new Set(resources.flatMap((r) => (r.id ? [r.id] : []))),
+  };
+}
+
+const NAMES_FILE = 'core-terminology-names.json';
+
+/** Build step: the names of FHIR's own terminology, so that the server knows them without reading it all. */
+export function writeCoreTerminologyNames(dir: string): string {
+  const names = contentNames(loadFhirCoreTerminology());
+  writeFileSync(path.join(dir, NAMES_FILE), JSON.stringify({ urls: [...names.urls], ids: [...names.ids] }));
+  return `wrote the names of ${names.urls.size} FHIR core terminology urls into ${dir}`;
+}
+
+/**
+ * The names of FHIR's own terminology, as the build wrote them (undefined before a build: then
+ * any request that looks beyond the server's content reads it all).
+ */
+export function coreTerminologyNames(dir = PRECOMPILED_DIR): ContentNames | undefined {
+  const file = path.join(dir, NAMES_FILE);
+  if (!existsSync(file)) return undefined;
+  const names = JSON.parse(readFileSync(file, 'utf8')) as { urls: string[]; ids: string[] };
+  return { urls: new Set(names.urls), ids: new Set(names.ids) };
 }

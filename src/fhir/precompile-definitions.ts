@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
+import { writeCoreTerminologyNames } from '../content/fhir-core';
 import {
   AJV_OPTIONS,
   CORE_SCHEMA_ID,
@@ -29,4 +30,4 @@ export function writePrecompiledDefinitions(dir: string): string {
   return `precompiled ${CORE_SCHEMA_TYPES.length} schema validators and ${definitions.length} StructureDefinitions into ${dir}`;
 }
 
-if (require.main === module) process.stdout.write(`${writePrecompiledDefinitions(PRECOMPILED_DIR)}\n`);
+if (require.main === module) process.stdout.write(`${writePrecompiledDefinitions(PRECOMPILED_DIR)}\n${writeCoreTerminologyNames(PRECOMPILED_DIR)}\n`);

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { constants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import type { CodeSystem } from 'fhir/r4';
-import { loadFhirCoreTerminology } from '../content/fhir-core';
+import { coreTerminologyNames, loadFhirCoreTerminology } from '../content/fhir-core';
 import { loadResources } from '../content/load-resources';
 import { ResourceCaches } from '../fhir/resource-caches';
 import type { CodeSystemIndex } from '../terminology/code-system-index';
@@ -57,7 +57,7 @@ async function main(limits: ServiceLimits): Promise<void> {
   ucumUnitCache.resize(limits.caches.ucumUnits);
   const resources = loadResources(dirs);
   // FHIR's own code systems and value sets answer too, read on first use (FHIR_CORE_TERMINOLOGY=off: not at all).
-  const core = process.env.FHIR_CORE_TERMINOLOGY === 'off' ? undefined : TerminologyRegistry.lazy(loadFhirCoreTerminology);
+  const core = process.env.FHIR_CORE_TERMINOLOGY === 'off' ? undefined : TerminologyRegistry.lazy(loadFhirCoreTerminology, coreTerminologyNames());
   const registry = new TerminologyRegistry(resources, core, { warn: (m) => log(`Warning: ${m}`) });
   const indexes = resources.filter((r): r is CodeSystem => r.resourceType === 'CodeSystem' && !r.supplements).map((r) => registry.index(r));
   const { version } = require(path.join(root, 'package.json')) as { version: string };
@@ -79,12 +79,14 @@ async function main(limits: ServiceLimits): Promise<void> {
 }
 
 /**
- * The text indexes ($expand filter) of the server's code systems, built a step at a time between
- * requests once listening: a full ICD-10-CM takes about half a second, which neither start-up nor
- * the first type-ahead should wait for in one piece.
+ * The text indexes ($expand filter) of the server's code systems, and where each concept sits
+ * (what value sets compile against), built a step at a time between requests once listening: a
+ * full ICD-10-CM takes about half a second, which neither start-up nor the first type-ahead
+ * should wait for in one piece.
  */
 function buildTextIndexes(indexes: CodeSystemIndex[]): void {
-  const steps = indexes.map(textIndexSteps);
+  const positions = (index: CodeSystemIndex) => (): boolean => (index.concepts.length && index.positionOf(index.concepts[0]), true);
+  const steps = indexes.flatMap((index) => [textIndexSteps(index), positions(index)]);
   const next = (): void => {
     while (steps.length && (steps[0] as () => boolean)()) steps.shift();
     if (steps.length) setImmediate(next);

@@ -103,6 +103,7 @@ export class CodeSystemIndex {
   readonly roots: string[] = [];
   private readonly byCode = new Map<string, Concept>();
   private readonly byFoldedCode?: Map<string, Concept>;
+  private positions?: Map<Concept, number>;
   private readonly propertyCodesByUri = new Map<string, string>();
   /** The property codes this system uses for the standard status, inactive and notSelectable properties (declared by uri, else the standard names). */
   readonly standardCodes: Readonly<Record<StandardProperty, string>>;
@@ -155,6 +156,16 @@ export class CodeSystemIndex {
   /** The standard property a filter or request names, by its standard name or by this system's code for it. */
   standardProperty(property: string): StandardProperty | undefined {
     return STANDARD_PROPERTIES.find((name) => property === name || property === this.standardCodes[name]);
+  }
+
+  /** Where a concept of this code system is in `concepts` (-1: not one of its concepts). */
+  positionOf(concept: Concept): number {
+    if (!this.positions) {
+      const positions = new Map<Concept, number>();
+      this.concepts.forEach((c, i) => positions.set(c, i));
+      this.positions = positions;
+    }
+    return this.positions.get(concept) ?? -1;
   }
 
   get(code: string): Concept | undefined {

@@ -58,7 +58,6 @@ const memberKey = (m: Member): string => `${m.system}\u0000${m.version ?? ''}\u0
 
 export class CompiledValueSet {
   private byCode?: Map<string, Member[]>;
-  private conceptSets?: Map<CodeSystemIndex, Map<Concept, number>>;
   private memberBytesOf?: Map<CodeSystemIndex, Uint8Array>;
 
   constructor(
@@ -112,7 +111,7 @@ export class CompiledValueSet {
     if (this.single) {
       const { cs } = this.single;
       const concept = system === this.single.system ? cs.get(code) : undefined;
-      if (!concept || !(this.single.concepts === cs.concepts || this.memberConcepts(cs)?.has(concept))) return [];
+      if (!concept || !(this.single.concepts === cs.concepts || this.memberBytes(cs)?.[cs.positionOf(concept)] === 1)) return [];
       const member = singleMember(this.single, concept);
       return fits(member) ? [member] : [];
     }
@@ -130,28 +129,6 @@ export class CompiledValueSet {
   }
 
   /**
-   * The member concepts of one code system version, each with its position in expansion order:
-   * for intersecting with other indexes (the text index) and putting what they return back in
-   * order. Undefined when the value set draws nothing from that version.
-   */
-  memberConcepts(cs: CodeSystemIndex): ReadonlyMap<Concept, number> | undefined {
-    this.conceptSets ??= new Map();
-    let positions = this.conceptSets.get(cs);
-    if (!positions) {
-      const found = new Map<Concept, number>();
-      if (this.single) {
-        if (this.single.cs === cs) this.single.concepts.forEach((c, i) => found.has(c) || found.set(c, i));
-      } else {
-        (this.entries ?? []).forEach((m, i) => m.cs === cs && m.concept && !found.has(m.concept) && found.set(m.concept, i));
-      }
-      if (!found.size) return undefined;
-      positions = found;
-      this.conceptSets.set(cs, positions);
-    }
-    return positions;
-  }
-
-  /**
    * A byte per concept of one code system version (by its position in `cs.concepts`), 1 for a
    * member: what the text index's ranking reads for each match (see rankConcepts). Undefined when
    * the value set draws nothing from that version.
@@ -160,12 +137,19 @@ export class CompiledValueSet {
     this.memberBytesOf ??= new Map();
     let bytes = this.memberBytesOf.get(cs);
     if (!bytes) {
-      const members = this.memberConcepts(cs);
-      if (!members) return undefined;
       const found = new Uint8Array(cs.concepts.length);
-      cs.concepts.forEach((c, position) => {
-        if (members.has(c)) found[position] = 1;
-      });
+      let any = false;
+      if (this.single) {
+        if (this.single.cs === cs) for (const c of this.single.concepts) found[cs.positionOf(c)] = 1;
+        any = this.single.cs === cs && this.single.concepts.length > 0;
+      } else {
+        for (const m of this.entries ?? []) {
+          if (m.cs !== cs || !m.concept) continue;
+          found[cs.positionOf(m.concept)] = 1;
+          any = true;
+        }
+      }
+      if (!any) return undefined;
       bytes = found;
       this.memberBytesOf.set(cs, bytes);
     }
@@ -266,7 +250,7 @@ function singleSystem(ctx: ComposeContext, vs: ValueSet, options: CompileOptions
     if (!cs) throw unknownSystemError(ctx, only.system, version, true);
     ensureUsable(cs);
     const filters = includeFilters(cs, only);
-    let concepts: readonly Concept[] = filters.length ? [...new Set(applyFilters(cs, filters))] : cs.concepts;
+    let concepts: readonly Concept[] = filters.length ? applyFilters(cs, filters) : cs.concepts;
     if (leavesOutInactive(vs, options)) concepts = concepts.filter((c) => !c.inactive);
     return { system: only.system, cs, concepts, filtered: concepts !== cs.concepts };
   } finally {

@@ -148,10 +148,11 @@ function hierarchyFilter(cs: CodeSystemIndex, f: ValueSetComposeIncludeFilter, o
   }
 }
 
-/** All concepts matching every filter (AND), using the narrowest candidate list available. */
+/** All concepts matching every filter (AND), each once, using the narrowest candidate list available. */
 export function applyFilters(cs: CodeSystemIndex, filters: CompiledFilter[]): Concept[] {
   const seeded = filters.find((f) => f.candidates);
-  const base = seeded?.candidates ? seeded.candidates() : cs.concepts;
+  // candidates may name a concept twice (a concept under two parents); the code system's list does not
+  const base = seeded?.candidates ? [...new Set(seeded.candidates())] : cs.concepts;
   // the seeded filter's candidates pass it by construction: testing them again walks a deep hierarchy once per concept
   const rest = filters.filter((f) => f !== seeded);
   return base.filter((c) => {

@@ -25,8 +25,16 @@ interface RegistryOptions extends OverlayOptions {
   requestScoped?: boolean;
   /** Resources read on first use rather than at start-up (large content that few requests need). */
   load?: () => TerminologyResource[];
+  /** The urls and ids of what `load` reads, when known beforehand: asking for anything else does not read it. */
+  names?: ContentNames;
   /** Told when a resource of the server's content takes the place of another with the same url and version. */
   warn?: (message: string) => void;
+}
+
+/** The canonical urls and ids of a body of content, without the content. */
+export interface ContentNames {
+  urls: ReadonlySet<string>;
+  ids: ReadonlySet<string>;
 }
 
 const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
@@ -107,6 +115,7 @@ export class TerminologyRegistry {
   private activeSet?: Set<string>;
   private readonly requestScoped: boolean;
   private pending?: () => TerminologyResource[];
+  private readonly names?: ContentNames;
   private readonly warn?: (message: string) => void;
 
   constructor(
@@ -117,14 +126,23 @@ export class TerminologyRegistry {
     this.problemOf = options.check;
     this.requestScoped = options.requestScoped === true;
     this.pending = options.load;
+    this.names = options.names;
     this.supplementNames = options.supplements;
     this.warn = options.warn;
     for (const r of resources) this.add(r);
   }
 
-  /** A registry whose resources are read when first needed. */
-  static lazy(load: () => TerminologyResource[]): TerminologyRegistry {
-    return new TerminologyRegistry([], undefined, { load });
+  /**
+   * A registry whose resources are read when first needed. With their names known beforehand, a
+   * request about anything else (the server's own content) never pays for the read.
+   */
+  static lazy(load: () => TerminologyResource[], names?: ContentNames): TerminologyRegistry {
+    return new TerminologyRegistry([], undefined, { load, names });
+  }
+
+  /** Could this layer hold the url (or id)? Content not read yet is read only when it could. */
+  private mayHold(key: string, kind: keyof ContentNames): boolean {
+    return !this.pending || !this.names || this.names[kind].has(key);
   }
 
   private loaded(): this {
@@ -221,13 +239,13 @@ export class TerminologyRegistry {
    * (their version schemes need not be comparable).
    */
   private select<T extends TerminologyResourceType>(type: T, url: string, version: string | undefined, keep: (r: ByType[T]) => boolean): ByType[T] | undefined {
-    const own = ((this.loaded().byUrl[type] as Map<string, ByType[T][]>).get(url) ?? []).filter(keep);
+    const own = this.mayHold(url, 'urls') ? ((this.loaded().byUrl[type] as Map<string, ByType[T][]>).get(url) ?? []).filter(keep) : [];
     return selectVersion(own, version) ?? this.parent?.select(type, url, version, keep);
   }
 
   /** All versions of a canonical, own resources shadowing the parent's of the same version. */
   candidates<T extends TerminologyResourceType>(type: T, url: string): ByType[T][] {
-    const own = (this.loaded().byUrl[type] as Map<string, ByType[T][]>).get(url) ?? [];
+    const own = this.mayHold(url, 'urls') ? ((this.loaded().byUrl[type] as Map<string, ByType[T][]>).get(url) ?? []) : [];
     const inherited = this.parent?.candidates(type, url) ?? [];
     return [...own, ...inherited.filter((r) => !own.some((o) => o.version === r.version))];
   }
@@ -238,7 +256,8 @@ export class TerminologyRegistry {
   }
 
   read<T extends TerminologyResourceType>(type: T, id: string): ByType[T] | undefined {
-    return (this.loaded().byId[type] as Map<string, ByType[T]>).get(id) ?? this.parent?.read(type, id);
+    const own = this.mayHold(id, 'ids') ? (this.loaded().byId[type] as Map<string, ByType[T]>).get(id) : undefined;
+    return own ?? this.parent?.read(type, id);
   }
 
   all<T extends TerminologyResourceType>(type: T): ByType[T][] {

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { contentNames, coreTerminologyNames, loadFhirCoreTerminology, writeCoreTerminologyNames } from '../../src/content/fhir-core';
 import type { CodeSystem } from 'fhir/r4';
 import { TerminologyRegistry } from '../../src/terminology/registry';
 import { shapes, shapes2 } from './fixtures';
@@ -58,6 +62,35 @@ describe('layers', () => {
     expect(loads).toBe(0);
     expect(content.codeSystem('http://example.org/core')).toBeDefined();
     expect(loads).toBe(1);
+  });
+
+  it('with the names of the lazy layer known, reads it only for a url or id it holds, even when the url is found nowhere', () => {
+    let loads = 0;
+    const coreResources: CodeSystem[] = [{ ...shapes, id: 'core-shapes', url: 'http://example.org/core', version: '2019-01-01' }];
+    const core = TerminologyRegistry.lazy(() => {
+      loads++;
+      return coreResources;
+    }, contentNames(coreResources));
+    const content = new TerminologyRegistry([shapes], core);
+    // what the versions of a url are, an unknown url, an unknown id: all answered without reading the core
+    expect(content.versionsOf('CodeSystem', shapes.url as string)).toEqual(['1.0.0']);
+    expect(content.codeSystem('http://example.org/unknown')).toBeUndefined();
+    expect(content.read('CodeSystem', 'nope')).toBeUndefined();
+    expect(loads).toBe(0);
+    expect(content.read('CodeSystem', 'core-shapes')?.url).toBe('http://example.org/core');
+    expect(content.codeSystem('http://example.org/core')?.version).toBe('2019-01-01');
+    expect(loads).toBe(1);
+  });
+
+  it('the names written at build time are those of FHIR core terminology as loaded', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'core-names-'));
+    writeCoreTerminologyNames(dir);
+    const written = coreTerminologyNames(dir);
+    const loaded = contentNames(loadFhirCoreTerminology());
+    expect(written?.urls).toEqual(loaded.urls);
+    expect(written?.ids).toEqual(loaded.ids);
+    expect(loaded.urls.has('http://hl7.org/fhir/administrative-gender')).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('prefers the nearest layer when no version is named, whatever the version schemes', () => {
