@@ -84,6 +84,10 @@ async function startService(port) {
   const { child, line, readyMs } = await startProcess([...nodeFlags, serverScript], { PORT: String(port), HOST: '127.0.0.1', CONTENT_DIRS: contentDir });
   const memory = rssMb(child.pid);
   log(line);
+  // /ready answers 200 once the text indexes are built: traffic starts then, as behind a load balancer
+  const t0 = performance.now();
+  while ((await fetch(`http://127.0.0.1:${port}/ready`).catch(() => ({ status: 0 }))).status !== 200) await new Promise((r) => setTimeout(r, 10));
+  const readyProbeMs = readyMs + (performance.now() - t0);
   const waiting = [];
   let out = '';
   child.stdout.on('data', (d) => {
@@ -102,7 +106,7 @@ async function startService(port) {
       waiting.push(resolve);
       child.kill('SIGUSR2');
     });
-  return { child, readyMs, rssAtReady: memory.rss, line, eventLoopDelay };
+  return { child, readyMs, readyProbeMs, rssAtReady: memory.rss, line, eventLoopDelay };
 }
 
 /**
@@ -241,7 +245,7 @@ try {
   const duringTypeAhead = await service.eventLoopDelay();
   const delayText = (d) => `${d.max} ms (p99 ${d.p99} ms; longest GC pause ${d.gc})`;
   rows.push(['largest event-loop delay during the type-ahead loads', delayText(duringTypeAhead), `< ${TARGET.eventLoopDelayMs} ms`, duringTypeAhead.max < TARGET.eventLoopDelayMs]);
-  rows.push(['  from ready to the end of the warm-up requests (text indexes built in steps), for information', delayText(sinceReady), '—', sinceReady.max < TARGET.eventLoopDelayMs ? 'yes' : 'above']);
+  rows.push(['  from the ready line to the end of the warm-up requests (text indexes built in steps), for information', delayText(sinceReady), '—', sinceReady.max < TARGET.eventLoopDelayMs ? 'yes' : 'above']);
 
   // A batch of 20 heavy expansions (1000 billable fracture codes each), /health polled meanwhile.
   const heavy = Array.from({ length: 20 }, (_, i) => `ValueSet/$expand?${q({ url: BILLABLE, filter: 'fracture', count: '1000', offset: String(i * 1000), 'system-version': `${ICD}|2026` })}`);
@@ -261,6 +265,7 @@ try {
   const selfMs = /\((?:[^()]*, )?(\d+) ms, RSS/.exec(service.line)?.[1];
   rows.unshift(
     ['start-up: spawn to ready line', `${service.readyMs.toFixed(0)} ms (server's own figure ${selfMs ?? '?'} ms)`, `< ${TARGET.readyMs} ms`, service.readyMs < TARGET.readyMs],
+    ['  spawn to /ready 200 (text indexes built), for information', `${service.readyProbeMs.toFixed(0)} ms`, '—', '—'],
     ['RSS at ready', `${service.rssAtReady.toFixed(0)} MB`, `< ${TARGET.rssMb} MB`, service.rssAtReady < TARGET.rssMb],
     ['RSS after load (peak), for information', `${after.rss.toFixed(0)} MB (${after.peak.toFixed(0)} MB)`, '—', after.rss < TARGET.rssMb ? 'yes' : 'above start-up target'],
   );

@@ -28,6 +28,8 @@ export interface AppOptions {
   bodyLimit?: string;
   /** What one request may ask for (DEFAULT_LIMITS when absent). */
   limits?: ServiceLimits;
+  /** Work still going on after start-up (text indexes being built): /ready answers 503 naming it until it is done. */
+  preparing?: () => string[];
 }
 
 /** The HTTP edge: Express parses bodies and sets headers; the FHIR dispatcher answers, or a page for a browser. */
@@ -50,7 +52,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   app.set('query parser', 'simple');
   app.set('etag', false);
   app.locals.limits = limits;
-  app.use(inOrder(observeRequests({ metrics, logger, accessLog: options.accessLog === true }), corsAndSecurityHeaders, probes(registry, metrics)));
+  app.use(inOrder(observeRequests({ metrics, logger, accessLog: options.accessLog === true }), corsAndSecurityHeaders, probes(registry, metrics, options.preparing)));
   app.use(
     '/fhir',
     inOrder(

@@ -62,7 +62,9 @@ async function main(limits: ServiceLimits): Promise<void> {
   const indexes = resources.filter((r): r is CodeSystem => r.resourceType === 'CodeSystem' && !r.supplements).map((r) => registry.index(r));
   const { version } = require(path.join(root, 'package.json')) as { version: string };
   const caches = new ResourceCaches({ maxBytes: limits.caches.clientResourceCaches });
-  const app = createApp(registry, { baseUrl, softwareVersion: version, logger, accessLog: process.env.ACCESS_LOG === 'on', caches, limits });
+  let indexing = true;
+  const preparing = (): string[] => (indexing ? ['text indexes are being built'] : []);
+  const app = createApp(registry, { baseUrl, softwareVersion: version, logger, accessLog: process.env.ACCESS_LOG === 'on', caches, limits, preparing });
   const server = createServer(app);
   applyServerSettings(server, limits.server);
   drainOnSignal(server, limits.server.shutdownGraceMs, log);
@@ -74,7 +76,7 @@ async function main(limits: ServiceLimits): Promise<void> {
     `Terminology server ready at ${baseUrl} (pid ${process.pid}, ${resources.length} resources from ${dirs.length} directories, ${ms.toFixed(0)} ms, RSS ${rss} MB)`,
   );
   announceReady();
-  buildTextIndexes(indexes);
+  buildTextIndexes(indexes, () => (indexing = false));
   reportEventLoopDelayOnSignal();
 }
 
@@ -82,14 +84,15 @@ async function main(limits: ServiceLimits): Promise<void> {
  * The text indexes ($expand filter) of the server's code systems, and where each concept sits
  * (what value sets compile against), built a step at a time between requests once listening: a
  * full ICD-10-CM takes about half a second, which neither start-up nor the first type-ahead
- * should wait for in one piece.
+ * should wait for in one piece. /ready says so until they are built.
  */
-function buildTextIndexes(indexes: CodeSystemIndex[]): void {
+function buildTextIndexes(indexes: CodeSystemIndex[], done: () => void): void {
   const positions = (index: CodeSystemIndex) => (): boolean => (index.concepts.length && index.positionOf(index.concepts[0]), true);
   const steps = indexes.flatMap((index) => [textIndexSteps(index), positions(index)]);
   const next = (): void => {
     while (steps.length && (steps[0] as () => boolean)()) steps.shift();
     if (steps.length) setImmediate(next);
+    else done();
   };
   setImmediate(next);
 }

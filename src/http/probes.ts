@@ -5,10 +5,11 @@ import type { ServiceMetrics } from './metrics';
 
 /**
  * What an orchestrator and a monitoring system ask: /health (the process answers), /ready (the
- * content is loaded and the caches are within their bounds), /metrics (Prometheus). All cheap:
+ * content is loaded, the work after start-up that keeps type-ahead fast is done, and the caches are
+ * within their bounds), /metrics (Prometheus). All cheap:
  * no terminology work, only counts.
  */
-export function probes(content: TerminologyRegistry, metrics: ServiceMetrics): RequestHandler {
+export function probes(content: TerminologyRegistry, metrics: ServiceMetrics, preparing: () => string[] = () => []): RequestHandler {
   const health: RequestHandler = (_req, res) => {
     res.json({ status: 'ok' });
   };
@@ -16,7 +17,7 @@ export function probes(content: TerminologyRegistry, metrics: ServiceMetrics): R
     const resources = content.own('CodeSystem').length + content.own('ValueSet').length + content.own('ConceptMap').length;
     const caches = cacheStats();
     const overBound = caches.filter((c) => c.bytes > c.maxBytes).map((c) => c.name);
-    const problems = [...(resources === 0 ? ['no content loaded'] : []), ...overBound.map((name) => `cache ${name} is over its bound`)];
+    const problems = [...(resources === 0 ? ['no content loaded'] : []), ...preparing(), ...overBound.map((name) => `cache ${name} is over its bound`)];
     res.status(problems.length ? 503 : 200).json({
       status: problems.length ? 'not ready' : 'ready',
       resources,

@@ -73,6 +73,16 @@ describe('/health, /ready and /metrics', () => {
     expect(notReady.body.problems).toContain('no content loaded');
   });
 
+  test('/ready is 503 while work after start-up (the text indexes) goes on, and 200 once it is done; /health is 200 throughout', async () => {
+    let indexing = true;
+    const starting = createApp(content, { baseUrl: 'http://localhost/fhir', softwareVersion: 'test', logger: capturedLogger().logger, preparing: () => (indexing ? ['text indexes are being built'] : []) });
+    const before = await request(starting).get('/ready').expect(503);
+    expect(before.body).toMatchObject({ status: 'not ready', problems: ['text indexes are being built'] });
+    await request(starting).get('/health').expect(200);
+    indexing = false;
+    await request(starting).get('/ready').expect(200);
+  });
+
   const counter = (text: string, operation: string, status: number): number => {
     const line = text.split('\n').find((l) => l.startsWith(`http_requests_total{operation="${operation}",status="${status}"}`));
     return line ? Number(line.split(' ').pop()) : 0;

@@ -98,6 +98,12 @@ describe('workers', () => {
     expect(readyPids(server)[2]).not.toBe(second);
     const health = await fetch(`http://127.0.0.1:${server.port}/health`);
     expect(health.status).toBe(200);
+    // each worker says ready on /ready once its text indexes are built, moments after listening
+    let readyStatus = 0;
+    await until('/ready 200', () => {
+      void fetch(`http://127.0.0.1:${server.port}/ready`).then((r) => (readyStatus = r.status), () => undefined);
+      return readyStatus === 200;
+    });
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.stdout()).toMatch(/All workers stopped; exiting/);
