@@ -1,4 +1,4 @@
-import type { Coding } from 'fhir/r4';
+import type { Coding, Extension } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { LanguagePreference, MatchDepth, tagMatches } from './languages';
 import { STANDARDS_STATUS } from './concept-status';
@@ -13,11 +13,15 @@ export interface DisplayDesignation {
   primary: boolean;
   /** A designation marked no longer current (standards-status withdrawn or deprecated). */
   inactiveStatus?: string;
+  /** The designation's extensions, which an expansion carries over. */
+  extension?: Extension[];
 }
 
 const INACTIVE_DESIGNATION = new Set(['withdrawn', 'deprecated', 'retired']);
 
 const DISPLAY_USES = new Set(['display', 'preferredForLanguage', '900000000000548007', '900000000000013009', '900000000000003001']);
+/** Designation uses that make a designation a display (HL7 display and preferred-for-language, SNOMED CT preferred, synonym, FSN). */
+const isDisplayUse = (d: DisplayDesignation): boolean => !d.use || (d.use.code !== undefined && DISPLAY_USES.has(d.use.code));
 
 export interface DisplayMatch {
   found: boolean;
@@ -57,12 +61,8 @@ export class ConceptDisplays {
     return this.items.length === 0;
   }
 
-  withExtra(extra: DisplayDesignation[]): ConceptDisplays {
-    return new ConceptDisplays([...this.items, ...extra], this.baseLanguage);
-  }
-
   private static isDisplay(d: DisplayDesignation): boolean {
-    return d.primary || !d.use || (d.use.code !== undefined && DISPLAY_USES.has(d.use.code));
+    return d.primary || isDisplayUse(d);
   }
 
   private static suits(languages: LanguagePreference[], d: DisplayDesignation, depth: MatchDepth, defaultLanguage?: string): boolean {
@@ -105,25 +105,47 @@ export class ConceptDisplays {
     return this.items.filter((d) => d.value && !d.inactiveStatus && ConceptDisplays.isDisplay(d)).map((d) => `"${d.value}"`).join(', ');
   }
 
-  /** The display to show in the preferred languages; with none, the concept's own display. */
-  preferred(languages: LanguagePreference[]): string | undefined {
-    const wanted = languages.filter((l) => l.q > 0);
-    if (!wanted.length) return (this.items.find((d) => ConceptDisplays.isDisplay(d)) ?? this.items[0])?.value;
-    for (const lang of wanted) {
-      for (const depth of ['full', 'region', 'language'] as const) {
-        const inLanguage = (d: DisplayDesignation): boolean => {
-          const actual = d.language ?? this.baseLanguage;
-          return lang.tag === '*' || (actual !== undefined && tagMatches(lang.tag, actual, depth));
-        };
-        const hit = this.items.find((d) => inLanguage(d) && ConceptDisplays.isDisplay(d)) ?? this.items.find(inLanguage);
-        if (hit) return hit.value;
-      }
-    }
-    return this.items.find((d) => !d.language && ConceptDisplays.isDisplay(d))?.value;
+  /** The display to show in the languages (see chooseDisplay). */
+  preferred(languages: LanguagePreference[], wildcardRefused = false): string | undefined {
+    return chooseDisplay(this.items, languages, wildcardRefused)?.value;
   }
 }
 
+/** The language of a concept's own display when neither the code system nor the value set states one. */
+export const DEFAULT_DISPLAY_LANGUAGE = 'en';
+
+/**
+ * The display to show, one rule for $lookup, $validate-code and $expand. `items` lists the
+ * concept's own display (or the value set's display for it) as `primary`, then its designations
+ * (supplements' included). With no languages asked: the own display. Otherwise, each language in
+ * order of weight: `*` takes the own display; a tag takes the first item in that language,
+ * matched on the whole tag, then language and region, then the language alone ("de-CH" takes
+ * "de-CH", then "de-Latn-CH", then "de" or "de-AT"), preferring at each depth the own display,
+ * then a designation whose use makes it a display, then any designation. The own display's
+ * language is the one stated (value set or code system language), else English; a designation
+ * without a language matches no tag. When no language has anything, the own display, as if
+ * `*` were asked at a low weight (languages.md), unless the client refused it with `*;q=0`:
+ * then nothing.
+ */
+export function chooseDisplay<T extends DisplayDesignation>(items: readonly T[], languages: LanguagePreference[], wildcardRefused = false): T | undefined {
+  const own = items.find((d) => d.primary) ?? items.find(isDisplayUse) ?? items[0];
+  const wanted = languages.filter((l) => l.q > 0);
+  if (!wanted.length) return own;
+  for (const lang of wanted) {
+    if (lang.tag === '*') return own;
+    for (const depth of ['full', 'region', 'language'] as const) {
+      const inLanguage = (d: T): boolean => {
+        const actual = d.primary ? (d.language ?? DEFAULT_DISPLAY_LANGUAGE) : d.language;
+        return actual !== undefined && tagMatches(lang.tag, actual, depth);
+      };
+      const hit = items.find((d) => d.primary && inLanguage(d)) ?? items.find((d) => !d.primary && isDisplayUse(d) && inLanguage(d)) ?? items.find(inLanguage);
+      if (hit) return hit;
+    }
+  }
+  return wildcardRefused ? undefined : own;
+}
+
 /** The display to show for a concept in the preferred languages (falls back to the concept's own display). */
-export function preferredDisplay(cs: CodeSystemIndex, concept: Concept, languages: LanguagePreference[]): string | undefined {
-  return ConceptDisplays.of(cs, concept).preferred(languages) ?? concept.display;
+export function preferredDisplay(cs: CodeSystemIndex, concept: Concept, languages: LanguagePreference[], wildcardRefused = false): string | undefined {
+  return ConceptDisplays.of(cs, concept).preferred(languages, wildcardRefused);
 }

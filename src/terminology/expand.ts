@@ -7,7 +7,7 @@ import { candidatesFor, hierarchyPossible, isPolyHierarchy, nest, PropertyDeclar
 import { declaredParameters } from './declared-parameters';
 import { checkDeadline } from './deadline';
 import { issue, TerminologyError } from './issues';
-import { parseLanguages, refusedLanguages } from './languages';
+import { othersRefused, parseLanguages } from './languages';
 import type { TerminologyRegistry } from './registry';
 import { resourceStatusNote } from './resource-status';
 import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
@@ -168,7 +168,7 @@ export function expandValueSet(base: TerminologyRegistry, request: ExpandInput):
   const render: RenderContext = {
     input,
     languages: parseLanguages(input.displayLanguage),
-    wildcardRefused: refusedLanguages(input.displayLanguage).includes('*'),
+    wildcardRefused: othersRefused(input.displayLanguage),
     vsLanguage: vs.language,
     properties: new PropertyDeclarations(),
     showVersions: statesSeveralVersions(vs) || compiled.spansVersions,

@@ -9,6 +9,7 @@ import type {
 import type { PropertyValue } from './code-system-index';
 import type { Member } from './compiled-value-set';
 import type { ExpandInput } from './expand';
+import { chooseDisplay, DisplayDesignation } from './displays';
 import { LanguagePreference, tagMatches } from './languages';
 
 /** Rendering expansion members as ValueSet.expansion.contains: displays by language, designations, properties, hierarchy. */
@@ -47,58 +48,26 @@ const DESIGNATION_EXTENSIONS_KEPT = new Set([
 // ---------------------------------------------------------------------------------------------
 // Displays and designations by language.
 
-interface Candidate {
-  value: string;
-  language?: string;
-  use?: Coding;
-  extension?: Extension[];
-  /** The concept's own display (or the value set's display for it). */
-  isDisplay: boolean;
-}
-
-export function candidatesFor(entry: Member, vsLanguage: string | undefined): Candidate[] {
-  const out: Candidate[] = [];
+/** The concept's own display (or the value set's display for it, in the value set's language), then its designations. */
+export function candidatesFor(entry: Member, vsLanguage: string | undefined): DisplayDesignation[] {
+  const out: DisplayDesignation[] = [];
   const concept = entry.concept;
   if (entry.listed?.display) {
-    out.push({ value: entry.listed.display, language: vsLanguage, isDisplay: true });
+    out.push({ value: entry.listed.display, language: vsLanguage, primary: true });
   } else if (entry.display !== undefined) {
-    out.push({ value: entry.display, language: entry.cs?.language, isDisplay: true });
+    out.push({ value: entry.display, language: entry.cs?.language, primary: true });
   }
   for (const d of [...(concept?.designations ?? []), ...(entry.listed?.designation ?? [])]) {
-    out.push({ value: d.value, language: d.language, use: d.use, extension: d.extension, isDisplay: false });
+    out.push({ value: d.value, language: d.language, use: d.use, extension: d.extension, primary: false });
   }
   return out;
 }
 
-/** A designation's language answers a requested tag: the whole tag, or the base language. */
-const inLanguage = (requested: string, actual: string | undefined, depth: 'full' | 'language'): boolean => actual !== undefined && tagMatches(requested, actual, depth);
-
-/**
- * The designation to show as the display. No languages: the display. Otherwise the first language
- * (by weight) that some designation is in, displays first; a wildcard, or no `*; q=0`, falls back
- * to the display; `*; q=0` means no display at all when nothing matches.
- */
-function preferredCandidate(candidates: Candidate[], languages: LanguagePreference[], wildcardRefused: boolean): Candidate | undefined {
-  const display = candidates.find((c) => c.isDisplay);
-  if (!languages.length) return display ?? candidates[0];
-  for (const pref of languages) {
-    if (pref.tag === '*') return display ?? candidates[0];
-    for (const depth of ['full', 'language'] as const) {
-      const hit =
-        candidates.find((c) => c.isDisplay && inLanguage(pref.tag, c.language ?? 'en', depth)) ??
-        candidates.find((c) => !c.isDisplay && (!c.use || c.use.code === 'display') && inLanguage(pref.tag, c.language, depth)) ??
-        candidates.find((c) => !c.isDisplay && inLanguage(pref.tag, c.language, depth));
-      if (hit) return hit;
-    }
-  }
-  return wildcardRefused ? undefined : display ?? candidates[0];
-}
-
-function designationWanted(wanted: string[], c: Candidate): boolean {
+function designationWanted(wanted: string[], c: DisplayDesignation): boolean {
   if (!wanted.length) return true;
   return wanted.some((w) => {
     const bar = w.indexOf('|');
-    if (bar < 0) return inLanguage(w, c.language, 'language');
+    if (bar < 0) return c.language !== undefined && tagMatches(w, c.language, 'language');
     const system = w.slice(0, bar);
     const code = w.slice(bar + 1);
     if (system === 'urn:ietf:bcp:47') return c.language?.toLowerCase() === code.toLowerCase();
@@ -106,10 +75,10 @@ function designationWanted(wanted: string[], c: Candidate): boolean {
   });
 }
 
-function toDesignation(c: Candidate): ValueSetComposeIncludeConceptDesignation {
+function toDesignation(c: DisplayDesignation): ValueSetComposeIncludeConceptDesignation {
   const out: ValueSetComposeIncludeConceptDesignation = { value: c.value };
   if (c.language) out.language = c.language;
-  if (c.isDisplay) out.use = { ...PREFERRED_FOR_LANGUAGE };
+  if (c.primary) out.use = { ...PREFERRED_FOR_LANGUAGE };
   else if (c.use) out.use = c.use;
   const ext = c.extension?.filter((e) => DESIGNATION_EXTENSIONS_KEPT.has(e.url));
   if (ext?.length) out.extension = ext;
@@ -208,11 +177,11 @@ export function toContains(entry: Member, ctx: RenderContext): ValueSetExpansion
   if (ctx.showVersions && entry.version) c.version = entry.version;
 
   const candidates = candidatesFor(entry, ctx.vsLanguage);
-  const preferred = preferredCandidate(candidates, ctx.languages, ctx.wildcardRefused);
+  const preferred = chooseDisplay(candidates, ctx.languages, ctx.wildcardRefused);
   if (preferred) c.display = preferred.value;
   if (input.includeDesignations) {
     const designations = candidates.filter(
-      (d) => d !== preferred && !(d.isDisplay && d.value === c.display) && designationWanted(input.designations, d),
+      (d) => d !== preferred && !(d.primary && d.value === c.display) && designationWanted(input.designations, d),
     );
     if (designations.length) c.designation = designations.map(toDesignation);
   }

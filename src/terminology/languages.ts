@@ -42,6 +42,11 @@ export function refusedLanguages(header: string | undefined): string[] {
     .map((l) => l.tag);
 }
 
+/** Does the client refuse every language it did not ask for (`*;q=0`), rather than take the default display? */
+export function othersRefused(header: string | undefined): boolean {
+  return refusedLanguages(header).includes('*');
+}
+
 /** A well-formed BCP 47 tag (or `*`), as displayLanguage and Accept-Language entries must be. */
 export function isLanguageTag(tag: string): boolean {
   return tag === '*' || /^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$/.test(tag);

@@ -13,6 +13,8 @@ export interface LookupInput {
   version?: string;
   code: string;
   languages: LanguagePreference[];
+  /** `*;q=0`: no display at all rather than one outside the languages. */
+  wildcardRefused?: boolean;
   /** Requested property codes; empty means the server's default set (all). */
   properties: string[];
   /** Supplements the request names (useSupplement): each must exist. */
@@ -101,7 +103,7 @@ export function lookup(registry: TerminologyRegistry, input: LookupInput): Looku
     system: cs.url,
     code: concept.code,
     version: cs.version,
-    display: preferredDisplay(cs, concept, input.languages) ?? concept.code,
+    display: preferredDisplay(cs, concept, input.languages, input.wildcardRefused) ?? concept.code,
     definition: concept.definition,
     abstract: concept.notSelectable,
     designations,

@@ -148,7 +148,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
           system: system ?? coding.system,
           code,
           version: found.cs?.version,
-          display: found.displays?.preferred(input.languages) ?? found.displays?.preferred([]),
+          display: found.displays?.preferred(input.languages, input.wildcardRefused),
           path,
         };
       }
@@ -156,7 +156,7 @@ function check(registry: TerminologyRegistry, input: ValidateCodeInput): Validat
       const before = found.displays;
       reportOutside(v, coding, (system ?? coding.system) as string, index, path, found, reported);
       if (found.displays && found.displays !== before && !chosen) {
-        fallbackDisplay = found.displays.preferred(input.languages) ?? found.displays.preferred([]);
+        fallbackDisplay = found.displays.preferred(input.languages, input.wildcardRefused);
       }
       if (found.cs?.version && form !== 'codeableConcept' && fallback && !fallback.version) fallback.version = found.cs.version;
     }

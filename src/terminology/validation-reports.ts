@@ -1,7 +1,7 @@
 import type { ValueSet } from 'fhir/r4';
 import type { CodeSystemIndex } from './code-system-index';
 import { resolveValueSet } from './compose';
-import { ConceptDisplays } from './displays';
+import { ConceptDisplays, DEFAULT_DISPLAY_LANGUAGE } from './displays';
 import { issue, TerminologyIssue } from './issues';
 import { addUnknownCode, at, CodingToValidate, Found, Validation, vsLabel } from './validation';
 import { importedValueSet } from './value-set-check';
@@ -35,7 +35,7 @@ export function checkDisplay(v: Validation, displays: ConceptDisplays, cs: CodeS
     const fallback = displays.preferred([]);
     if (fallback === undefined) {
       i = issue('NO_VALID_DISPLAY_AT_ALL', [display, system, code], at(path, 'display'));
-    } else if (displays.has(languages, display, cs.language ?? 'en').found) {
+    } else if (displays.has(languages, display, cs.language ?? DEFAULT_DISPLAY_LANGUAGE).found) {
       i = issue('NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK', [display, system, code, summary, fallback], at(path, 'display'));
     } else {
       i = issue('NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR', [display, system, code, summary, fallback], at(path, 'display'), v.input.lenientDisplay ? 'warning' : 'error');

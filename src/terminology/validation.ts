@@ -39,6 +39,8 @@ export interface ValidateCodeInput {
   text?: string;
   /** displayLanguage, else Accept-Language, else the value set's language. */
   languages: LanguagePreference[];
+  /** `*;q=0`: no display at all rather than one outside the languages. */
+  wildcardRefused?: boolean;
   /** How the languages were asked for, for messages ("de", "en-AU, en;q=0.8"); absent when none were. */
   languageSummary?: string;
   /** Accept abstract / not-selectable concepts (R4 `abstract` parameter). */

@@ -11,14 +11,18 @@ import { STANDARDS_STATUS } from './concept-status';
 
 /** Checking a coding against a value set, include by include, reporting what each include finds. */
 
-/** Any designation the value set's include gives a listed concept counts as a display too. */
-function includeDesignations(cs: CodeSystemIndex, include: ValueSetComposeInclude, concept: Concept): DisplayDesignation[] {
+/**
+ * The displays of a concept as the value set's include presents it: the display the include gives
+ * a listed concept (in the value set's language) comes before the code system's, as in $expand;
+ * its designations count as displays too.
+ */
+function includeDisplays(cs: CodeSystemIndex, include: ValueSetComposeInclude, concept: Concept, vsLanguage: string | undefined): ConceptDisplays {
+  const own = ConceptDisplays.of(cs, concept);
   const listed = listedEntry(cs, include, concept);
-  if (!listed) return [];
-  const out: DisplayDesignation[] = [];
-  if (listed.display) out.push({ value: listed.display, primary: false });
-  for (const d of listed.designation ?? []) out.push({ value: d.value, language: d.language, use: d.use, primary: false });
-  return out;
+  if (!listed) return own;
+  const designations: DisplayDesignation[] = (listed.designation ?? []).map((d) => ({ value: d.value, language: d.language, use: d.use, primary: false }));
+  const shown: DisplayDesignation[] = listed.display ? [{ value: listed.display, language: vsLanguage, primary: true }] : [];
+  return new ConceptDisplays([...shown, ...own.items, ...designations], own.baseLanguage);
 }
 
 const VALUESET_DEPRECATED = 'http://hl7.org/fhir/StructureDefinition/valueset-deprecated';
@@ -36,7 +40,7 @@ export function checkInclude(
   const report = role === 'in' && !v.input.membershipOnly;
   const excludeInactive = v.valueSet.compose?.inactive === false;
   const accept = (concept: Concept): boolean => {
-    found.displays = ConceptDisplays.of(cs, concept).withExtra(includeDesignations(cs, include, concept));
+    found.displays = includeDisplays(cs, include, concept, v.valueSet.language);
     if (concept.notSelectable && !v.input.abstractAllowed && !v.internal) {
       if (report) v.add(issue('ABSTRACT_CODE_NOT_ALLOWED', [cs.url, code], at(path, 'code')));
       return false;

@@ -1,7 +1,7 @@
 import type { CodeSystem, ConceptMap, Resource, ValueSet } from 'fhir/r4';
 import { validateResource } from '../resource-validation';
 import { noVersionRules, resolveValueSet, SystemVersionRules } from '../../terminology/compose';
-import { checkDisplayLanguage, LanguagePreference, parseLanguages } from '../../terminology/languages';
+import { checkDisplayLanguage, LanguagePreference, othersRefused, parseLanguages } from '../../terminology/languages';
 import { contentHash, type TerminologyRegistry, type TerminologyResource } from '../../terminology/registry';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { splitCanonical } from '../../terminology/versions';
@@ -128,8 +128,10 @@ export function displayLanguageOf(request: OperationRequest<EcosystemInput & { d
   return displayLanguage;
 }
 
-export function languagesOf(request: OperationRequest<EcosystemInput & { displayLanguage?: string }>): LanguagePreference[] {
-  return parseLanguages(displayLanguageOf(request) ?? request.acceptLanguage);
+/** The languages asked for (displayLanguage, else Accept-Language), and whether every other language is refused (`*;q=0`). */
+export function languagesOf(request: OperationRequest<EcosystemInput & { displayLanguage?: string }>): { languages: LanguagePreference[]; wildcardRefused: boolean } {
+  const source = displayLanguageOf(request) ?? request.acceptLanguage;
+  return { languages: parseLanguages(source), wildcardRefused: othersRefused(source) };
 }
 
 export function versionRulesOf(input: EcosystemInput): SystemVersionRules {

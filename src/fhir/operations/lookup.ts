@@ -77,7 +77,7 @@ export function lookupOperation(request: OperationRequest<LookupParameters>): Pa
   const registry = requestRegistry(request);
   const asked = { system, version: given.version ?? input.version ?? instance?.version, code: given.code };
   const result = hintingConcepts(registry, [asked], () =>
-    lookup(registry, { ...asked, languages: languagesOf(request), properties: input.property ?? [], useSupplements: input.useSupplement ?? [] }),
+    lookup(registry, { ...asked, ...languagesOf(request), properties: input.property ?? [], useSupplements: input.useSupplement ?? [] }),
   );
   return render(result);
 }

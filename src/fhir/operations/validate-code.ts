@@ -1,6 +1,6 @@
 import type { CodeableConcept, CodeSystem, Coding, Parameters, ValueSet } from 'fhir/r4';
 import { declaredParameters } from '../../terminology/declared-parameters';
-import { parseLanguages } from '../../terminology/languages';
+import { othersRefused, parseLanguages } from '../../terminology/languages';
 import { toOperationOutcome } from '../../terminology/issues';
 import { validateCode, ValidateCodeInput, ValidateCodeResult } from '../../terminology/validate-code';
 import type { TerminologyRegistry } from '../../terminology/registry';
@@ -57,12 +57,12 @@ function codingsOf(input: ValidateCodeParameters, version: string | undefined): 
  * The display languages: displayLanguage, else Accept-Language, else the value set's own language.
  * A malformed displayLanguage is a client error.
  */
-function languagesFor(request: ValidateCodeRequest, valueSet?: ValueSet): Pick<ValidateCodeInput, 'languages' | 'languageSummary'> {
+function languagesFor(request: ValidateCodeRequest, valueSet?: ValueSet): Pick<ValidateCodeInput, 'languages' | 'languageSummary' | 'wildcardRefused'> {
   const displayLanguage = displayLanguageOf(request);
   const source = (displayLanguage || declaredParameters(valueSet).find((p) => p.name === 'displayLanguage' && p.text)?.text || request.acceptLanguage || valueSet?.language)?.trim();
   const languages = parseLanguages(source);
   if (!source || !languages.length) return { languages: [] };
-  return { languages, languageSummary: source };
+  return { languages, languageSummary: source, wildcardRefused: othersRefused(source) };
 }
 
 function common(request: ValidateCodeRequest, valueSet?: ValueSet): Omit<ValidateCodeInput, 'target' | 'form' | 'codings'> {
