@@ -79,6 +79,11 @@ export class CompiledValueSet {
     return this.single ? this.single.concepts.length : (this.entries?.length ?? 0);
   }
 
+  /** The members gathered when the value set is not one include of one code system: in expansion order, the same array every time. */
+  get gathered(): readonly Member[] | undefined {
+    return this.entries;
+  }
+
   /** The members in expansion order. */
   *members(): IterableIterator<Member> {
     if (this.entries) {
@@ -170,8 +175,8 @@ export class CompiledValueSet {
   /** A rough size in bytes, for the cache bound. */
   estimatedBytes(): number {
     const members = this.entries ? this.entries.length * 160 : this.single?.filtered ? this.single.concepts.length * 8 : 0;
-    // a concept set built later costs about as much again, and member bytes one per concept of the system
-    return 2048 + members * 2 + (this.single ? this.single.concepts.length * 40 + this.single.cs.concepts.length : 0);
+    // a concept set and a word index of the members (for filters) built later cost about as much again each, member bytes one per concept of the system
+    return 2048 + members * 3 + (this.single ? this.single.concepts.length * 40 + this.single.cs.concepts.length : 0);
   }
 
   private codeIndex(): Map<string, Member[]> {

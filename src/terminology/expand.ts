@@ -3,7 +3,7 @@ import type { Extension, ValueSet, ValueSetExpansion, ValueSetExpansionParameter
 import type { Concept } from './code-system-index';
 import { compileValueSet, CompiledValueSet, Member } from './compiled-value-set';
 import { canonicalOf, statesSeveralVersions } from './compose';
-import { candidatesFor, hierarchyPossible, isPolyHierarchy, nest, PropertyDeclarations, RenderContext, toContains } from './expansion-contains';
+import { hierarchyPossible, isPolyHierarchy, nest, PropertyDeclarations, RenderContext, toContains } from './expansion-contains';
 import { declaredParameters } from './declared-parameters';
 import { checkDeadline } from './deadline';
 import { issue, TerminologyError } from './issues';
@@ -12,7 +12,7 @@ import type { TerminologyRegistry } from './registry';
 import { resourceStatusNote } from './resource-status';
 import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
 import type { SystemVersionRules } from './system-versions';
-import { Members, pageInOrder, RankedPage, rankConcepts, textFilter } from './text-filter';
+import { Members, pageInOrder, RankedPage, rankConcepts, rankMembers, textFilter } from './text-filter';
 
 export interface ExpandInput {
   valueSet: ValueSet;
@@ -109,7 +109,7 @@ function withContained(registry: TerminologyRegistry, vs: ValueSet): Terminology
  * and ranked by relevance (see rankConcepts), members are built for the page only, and the size
  * limit applies to what is returned (the page, or every member when not paged), so a type-ahead
  * page works over a full ICD-10-CM. Other value sets are bounded by maxEntries as a whole, then
- * filtered (in expansion order) and paged.
+ * filtered with an index of their members, ranked by the same rule (see rankMembers), and paged.
  */
 function selectMembers(compiled: CompiledValueSet, input: ExpandInput, matches: ((texts: string[]) => boolean) | undefined, offset: number): { total: number; page: Member[] } {
   const vs = input.valueSet;
@@ -134,10 +134,11 @@ function selectMembers(compiled: CompiledValueSet, input: ExpandInput, matches: 
     const page = ranked.page.map((concept): Member => ({ system: single.system, version: cs.version, code: concept.code, display: concept.display, concept, cs }));
     return { total: ranked.total, page };
   }
-  let members = [...compiled.members()];
-  if (input.excludeNotForUI) members = members.filter((e) => !e.concept?.notSelectable);
-  if (matches) members = members.filter((e) => matches([e.code, ...candidatesFor(e, vs.language).map((c) => c.value)]));
-  const page = input.count !== undefined || offset > 0 ? members.slice(offset, end) : members;
+  const all = compiled.gathered ?? [...compiled.members()];
+  const forUI = input.excludeNotForUI ? (e: Member): boolean => !e.concept?.notSelectable : undefined;
+  if (matches && input.filter) return rankMembers(all, input.filter, forUI, offset, input.count);
+  const members = forUI ? all.filter(forUI) : all;
+  const page = input.count !== undefined || offset > 0 ? members.slice(offset, end) : [...members];
   return { total: members.length, page };
 }
 

@@ -49,7 +49,7 @@ const DESIGNATION_EXTENSIONS_KEPT = new Set([
 // Displays and designations by language.
 
 /** The concept's own display (or the value set's display for it, in the value set's language), then its designations. */
-export function candidatesFor(entry: Member, vsLanguage: string | undefined): DisplayDesignation[] {
+function candidatesFor(entry: Member, vsLanguage: string | undefined): DisplayDesignation[] {
   const out: DisplayDesignation[] = [];
   const concept = entry.concept;
   if (entry.listed?.display) {

@@ -1,12 +1,14 @@
 import type { CodeSystemIndex, Concept } from './code-system-index';
-import { MAX_DISPLAY_LENGTH, Postings, WordIndexBuilder, WordIndexParts } from './text-index';
+import type { Member } from './compiled-value-set';
+import { IndexedText, MAX_DISPLAY_LENGTH, Postings, WordIndexBuilder, WordIndexParts } from './text-index';
 import { TopRanked } from './top-ranked';
 import { wordsOf } from './words';
 
 /**
  * The $expand `filter`: every word of the filter starts a word of the code, the display or a
- * designation (see wordsOf). For a value set that is one include of a code system, the matches
- * are found with a word index of the code system and ranked (see rankConcepts).
+ * designation (see wordsOf). The matches are found with a word index and ranked by one rule: the
+ * code system's index for a value set that is one include of it (see rankConcepts), an index of
+ * the members for any other value set (see rankMembers).
  */
 
 /** The filter as a test of a concept's texts; undefined for a filter without words, which selects nothing out. */
@@ -21,18 +23,18 @@ export function textFilter(filter: string): ((texts: string[]) => boolean) | und
 }
 
 /** Is this concept (at this position of `CodeSystemIndex.concepts`) a member of what is expanded? */
-export type MemberTest = (concept: Concept, position: number) => boolean;
+export type MemberTest<T extends IndexedText = Concept> = (concept: T, position: number) => boolean;
 
 /**
  * The members of what is expanded, among the concepts of a code system: a test, or a byte per
  * position (1: member), which the ranking loop reads without a call; undefined: every concept.
  */
-export type Members = MemberTest | Uint8Array | undefined;
+export type Members<T extends IndexedText = Concept> = MemberTest<T> | Uint8Array | undefined;
 
 /** One page of the members that match a filter, best first, and how many match in all. */
-export interface RankedPage {
+export interface RankedPage<T = Concept> {
   total: number;
-  page: Concept[];
+  page: T[];
 }
 
 /** Stems whose bitsets a word index keeps (two of 12 KB each for a full ICD-10-CM). */
@@ -45,8 +47,8 @@ const MAX_RANKED_WORDS = 15;
  * concepts that have it: the concepts whose words start with a stem are the union over one
  * contiguous run of sorted words. With the first words and display lengths, for ranking.
  */
-class WordIndex {
-  private readonly concepts: readonly Concept[];
+class WordIndex<T extends IndexedText = Concept> {
+  private readonly concepts: readonly T[];
   private readonly words: string[];
   private readonly starts: Int32Array;
   private readonly positions: Int32Array;
@@ -59,7 +61,7 @@ class WordIndex {
   /** The bitsets of the last stems asked for, least recently used first. */
   private readonly recentStems = new Map<string, StemSets>();
 
-  constructor(parts: WordIndexParts) {
+  constructor(parts: WordIndexParts<T>) {
     this.concepts = parts.concepts;
     this.words = parts.words;
     ({ starts: this.starts, positions: this.positions } = parts.all);
@@ -76,7 +78,7 @@ class WordIndex {
    * the processor's cache), the stems' bitsets intersected, and the concepts left read in
    * position order; only the best offset + count of the members are sorted.
    */
-  rank(stems: readonly string[], members: Members, offset: number, count: number | undefined): RankedPage {
+  rank(stems: readonly string[], members: Members<T>, offset: number, count: number | undefined): RankedPage<T> {
     const sets = stems.map((stem) => this.stemSets(stem));
     if (sets.some((set) => !set.concepts)) return { total: 0, page: [] };
     let candidates = sets[0]?.concepts as Int32Array;
@@ -99,12 +101,12 @@ class WordIndex {
         const low = word & -word;
         const position = i * 32 + 31 - Math.clz32(low);
         word ^= low;
-        if (byPosition ? byPosition[position] !== 1 : test && !test(this.concepts[position] as Concept, position)) continue;
+        if (byPosition ? byPosition[position] !== 1 : test && !test(this.concepts[position] as T, position)) continue;
         total++;
         best.offer(this.rankOf(position, first, wholeWords, prefixOnlyStems), position);
       }
     }
-    const page = best.sorted().slice(offset).map((position) => this.concepts[position] as Concept);
+    const page = best.sorted().slice(offset).map((position) => this.concepts[position] as T);
     return { total, page };
   }
 
@@ -252,4 +254,46 @@ export function pageInOrder(concepts: readonly Concept[], isMember: MemberTest, 
     total++;
   });
   return { total, page };
+}
+
+/** A member of a value set as a filter reads it: its code, the display the value set shows, its designations (the code system's and the value set's). */
+interface MemberText extends IndexedText {
+  member: Member;
+}
+
+/** Word indexes of the members of compiled value sets, kept as long as the compiled value set keeps its member list. */
+const memberIndexes = new WeakMap<readonly Member[], WordIndex<MemberText>>();
+
+function memberIndexOf(members: readonly Member[]): WordIndex<MemberText> {
+  let index = memberIndexes.get(members);
+  if (!index) {
+    const texts = members.map((member): MemberText => ({
+      code: member.code,
+      display: member.display,
+      designations: [...(member.concept?.designations ?? []), ...(member.listed?.designation ?? [])],
+      member,
+    }));
+    index = new WordIndex(new WordIndexBuilder(texts).finish());
+    memberIndexes.set(members, index);
+  }
+  return index;
+}
+
+/**
+ * $expand `filter` over the members of a value set that is not one include of a code system
+ * (several includes, code systems or versions; concept lists; imports; excludes), given in
+ * expansion order: the same matches in the same order of relevance as rankConcepts, the ties its
+ * rules leave broken by expansion order, so pages do not overlap. The members' word index is built
+ * by the first filtered request and kept with the member list (the same array for as long as the
+ * compiled value set is cached). `isMember` narrows the members (excludeNotForUI). A filter with
+ * no words selects every member, in expansion order.
+ */
+export function rankMembers(members: readonly Member[], filter: string, isMember: ((member: Member) => boolean) | undefined, offset = 0, count?: number): RankedPage<Member> {
+  const stems = [...new Set(wordsOf(filter))];
+  if (!stems.length) {
+    const kept = isMember ? members.filter(isMember) : members;
+    return { total: kept.length, page: kept.slice(offset, count === undefined ? undefined : offset + count) };
+  }
+  const ranked = memberIndexOf(members).rank(stems, isMember && ((t: MemberText) => isMember(t.member)), offset, count);
+  return { total: ranked.total, page: ranked.page.map((t) => t.member) };
 }

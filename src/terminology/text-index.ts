@@ -10,9 +10,16 @@ export interface Postings {
   positions: Int32Array;
 }
 
-/** What the word index of a code system is made of. */
-export interface WordIndexParts {
-  concepts: readonly Concept[];
+/** What a word index reads of each item: a concept of a code system, or a value set's member as the value set shows it. */
+export interface IndexedText {
+  code: string;
+  display?: string;
+  designations: readonly { value: string }[];
+}
+
+/** What the word index of a code system (or of a value set's members) is made of. */
+export interface WordIndexParts<T extends IndexedText = Concept> {
+  concepts: readonly T[];
   /** Every word of the codes, displays and designations, sorted; a word's number is its place here. */
   words: string[];
   /** The concepts that have each word in their code, display or a designation. */
@@ -100,7 +107,7 @@ class Pairs {
  * step, then the sorted words and each packed list, a step each. Words get a provisional number
  * in the order they are first seen, and their sorted number at the end.
  */
-export class WordIndexBuilder {
+export class WordIndexBuilder<T extends IndexedText = Concept> {
   private readonly numbers = new Map<string, number>();
   private readonly found: string[] = [];
   private readonly pairs = new Pairs();
@@ -111,16 +118,16 @@ export class WordIndexBuilder {
   private sorted?: { words: string[]; number: Int32Array };
   private allPacked?: Postings;
   private ownPacked?: Postings;
-  private parts?: WordIndexParts;
+  private parts?: WordIndexParts<T>;
 
-  constructor(private readonly concepts: readonly Concept[]) {
+  constructor(private readonly concepts: readonly T[]) {
     this.firstDisplay = new Int32Array(concepts.length);
     this.firstCode = new Int32Array(concepts.length);
     this.displayLength = new Uint16Array(concepts.length);
   }
 
   /** Does one more step, reading up to `limit` concepts; the parts once they are complete. */
-  step(limit: number): WordIndexParts | undefined {
+  step(limit: number): WordIndexParts<T> | undefined {
     if (this.next < this.concepts.length) this.collect(limit);
     else if (!this.sorted) this.sorted = this.sortWords();
     else if (!this.allPacked) this.allPacked = this.pairs.pack(this.sorted.number, false);
@@ -142,7 +149,7 @@ export class WordIndexBuilder {
   }
 
   /** Every step left, now. */
-  finish(): WordIndexParts {
+  finish(): WordIndexParts<T> {
     for (;;) {
       const parts = this.step(Number.POSITIVE_INFINITY);
       if (parts) return parts;
@@ -152,7 +159,7 @@ export class WordIndexBuilder {
   private collect(limit: number): void {
     const end = Math.min(this.concepts.length, this.next + limit);
     for (let i = this.next; i < end; i++) {
-      const concept = this.concepts[i] as Concept;
+      const concept = this.concepts[i] as T;
       const codeWords = wordsOf(concept.code).map((w) => this.numberOf(w));
       const displayWords = concept.display === undefined ? [] : wordsOf(concept.display).map((w) => this.numberOf(w));
       this.firstCode[i] = codeWords[0] ?? -1;

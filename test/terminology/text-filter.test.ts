@@ -2,7 +2,8 @@ import type { CodeSystem, CodeSystemConcept, ValueSet } from 'fhir/r4';
 import { CodeSystemIndex, type Concept } from '../../src/terminology/code-system-index';
 import { expandValueSet, ExpandInput } from '../../src/terminology/expand';
 import { TerminologyRegistry } from '../../src/terminology/registry';
-import { MemberTest, rankConcepts, textFilter } from '../../src/terminology/text-filter';
+import type { Member } from '../../src/terminology/compiled-value-set';
+import { MemberTest, rankConcepts, rankMembers, textFilter } from '../../src/terminology/text-filter';
 import { wordsOf } from '../../src/terminology/words';
 
 /** The texts a filter looks at: code, display, designations. */
@@ -55,7 +56,7 @@ describe('text filter over the word index', () => {
     },
   );
 
-  it('gives the same expansion as the general path, filtered, paged and with activeOnly/excludeNotForUI', () => {
+  it('gives the same expansion, in the same order, as the general path, filtered, paged and with activeOnly/excludeNotForUI', () => {
     for (const options of [
       { filter: 'osteo' },
       { filter: 'fracture left', count: 7, offset: 3 },
@@ -66,9 +67,8 @@ describe('text filter over the word index', () => {
       const fast = expand(implicit, options).expansion;
       const slow = expand(general, options).expansion;
       expect(fast?.total).toBe(slow?.total);
-      // The index ranks text matches by relevance; the general path keeps expansion order.
-      if (options.filter === undefined) expect(fast?.contains).toEqual(slow?.contains);
-      else if (options.count === undefined) expect(codes(expand(implicit, options)).sort()).toEqual(codes(expand(general, options)).sort());
+      // One ranking rule: the members' index ranks as the code system's does, ties in the same order.
+      expect(fast?.contains).toEqual(slow?.contains);
     }
   });
 
@@ -193,5 +193,47 @@ describe('rankConcepts: filtered members in order of relevance, paged', () => {
   it('selects every member in the code system order for a filter without words, and nothing for an unknown word', () => {
     expect(pageCodes(rankConcepts(cs, ' - ', all, 5, 3))).toEqual(['C5', 'C6', 'C7']);
     expect(rankConcepts(cs, 'zzz', all)).toEqual({ total: 0, page: [] });
+  });
+});
+
+describe('rankMembers: the members of a value set of several includes, by the same rule', () => {
+  const indexOf = (url: string, concept: CodeSystemConcept[]): CodeSystemIndex => new CodeSystemIndex({ resourceType: 'CodeSystem', url, status: 'active', content: 'complete', concept });
+  const first = indexOf('http://example.org/first', [
+    { code: 'F1', display: 'Pain in hip with femur fracture history' },
+    { code: 'F2', display: 'Hip fracture' },
+  ]);
+  const second = indexOf('http://example.org/second', [
+    { code: 'S1', display: 'Fracture of femur' },
+    { code: 'S2', display: 'Fractured femur, healed', designation: [{ value: 'Old break' }] },
+    { code: 'S3', display: 'Fracture' },
+  ]);
+  const member = (cs: CodeSystemIndex, code: string, listed?: Member['listed']): Member => {
+    const concept = cs.get(code) as Concept;
+    return { system: cs.url, code, display: listed?.display ?? concept.display, concept, cs, listed };
+  };
+  const members: Member[] = [member(first, 'F1'), member(first, 'F2'), member(second, 'S1'), member(second, 'S2'), member(second, 'S3')];
+  const memberCodes = (page: { page: Member[] }): string[] => page.page.map((m) => m.code);
+
+  it('puts the best matches first whichever include they come from, ties in expansion order', () => {
+    expect(memberCodes(rankMembers(members, 'fracture femur', undefined))).toEqual(['S1', 'S2', 'F1']);
+    expect(memberCodes(rankMembers(members, 'fracture', undefined))).toEqual(['S3', 'S1', 'S2', 'F2', 'F1']);
+    expect(memberCodes(rankMembers(members, 'break', undefined))).toEqual(['S2']);
+  });
+
+  it('pages through the same order, counts only the members kept, and takes every member for a filter without words', () => {
+    const whole = memberCodes(rankMembers(members, 'fract', undefined));
+    const pages = [0, 2, 4].flatMap((offset) => memberCodes(rankMembers(members, 'fract', undefined, offset, 2)));
+    expect(pages).toEqual(whole);
+    const kept = rankMembers(members, 'fract', (m) => m.system === second.url, 1, 5);
+    expect(kept.total).toBe(3);
+    expect(memberCodes(kept)).toEqual(whole.filter((c) => c.startsWith('S')).slice(1));
+    expect(memberCodes(rankMembers(members, ' ', undefined, 1, 2))).toEqual(['F2', 'S1']);
+  });
+
+  it('reads the display and designations the value set gives a listed concept', () => {
+    const listed = [member(first, 'F2', { code: 'F2', display: 'Broken hip', designation: [{ value: 'Femoral neck fracture' }] }), member(second, 'S3')];
+    expect(memberCodes(rankMembers(listed, 'broken', undefined))).toEqual(['F2']);
+    expect(memberCodes(rankMembers(listed, 'femoral', undefined))).toEqual(['F2']);
+    expect(memberCodes(rankMembers(listed, 'fracture', undefined))).toEqual(['S3', 'F2']);
   });
 });
