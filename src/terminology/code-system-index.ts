@@ -32,6 +32,13 @@ export interface Designation {
   extension?: Extension[];
 }
 
+/**
+ * The one empty list that concepts without designations, properties, parents or children share: a
+ * full ICD-10-CM has some 300,000 such lists, which would otherwise each be an object for the
+ * garbage collector to walk. Frozen, so that nothing can add to it by mistake.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 export interface Concept {
   code: string;
   display?: string;
@@ -275,10 +282,10 @@ export class CodeSystemIndex {
       code: c.code,
       display: c.display,
       definition: c.definition,
-      designations: c.designation ? c.designation.map(toDesignation) : [],
-      properties: properties.length ? properties.slice() : properties,
-      parents: [],
-      children: [],
+      designations: c.designation ? c.designation.map(toDesignation) : NONE,
+      properties: properties.length ? properties : NONE,
+      parents: NONE,
+      children: NONE,
       status,
       inactive,
       deprecated,
@@ -313,8 +320,14 @@ export class CodeSystemIndex {
 }
 
 function link(parent: Concept, child: Concept): void {
-  if (!parent.children.includes(child.code)) parent.children.push(child.code);
-  if (!child.parents.includes(parent.code)) child.parents.push(parent.code);
+  if (!parent.children.includes(child.code)) {
+    if (parent.children === NONE) parent.children = [];
+    parent.children.push(child.code);
+  }
+  if (!child.parents.includes(parent.code)) {
+    if (child.parents === NONE) child.parents = [];
+    child.parents.push(parent.code);
+  }
 }
 
 /** Merge supplements (designations and properties) into a copy of the base index. */
