@@ -7,7 +7,7 @@
 //   node bench/abuse.mjs [--heap 384] [--large-requests 40] [--cache-requests 100]
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { freePort, option, serverScript, startProcess } from './harness.mjs';
+import { freePort, option, serverScript, SERVER_NODE_FLAGS, startProcess } from './harness.mjs';
 
 const heapMb = Number(option('heap', 384));
 const largeRequests = Number(option('large-requests', 40));
@@ -15,7 +15,7 @@ const cacheRequests = Number(option('cache-requests', 100));
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const { child: server } = await startProcess([`--max-old-space-size=${heapMb}`, serverScript], { PORT: String(port), HOST: '127.0.0.1' });
+const { child: server } = await startProcess([...SERVER_NODE_FLAGS, `--max-old-space-size=${heapMb}`, serverScript], { PORT: String(port), HOST: '127.0.0.1' });
 let serverExit;
 server.on('exit', (code, signal) => (serverExit = signal ?? code));
 process.on('exit', () => server.kill('SIGKILL'));

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, root, serverScript, startProcess } from './harness.mjs';
+import { freePort, root, serverScript, SERVER_NODE_FLAGS, startProcess } from './harness.mjs';
 
 const shared = process.env.SHARED_DIR ?? path.resolve(root, '../shared');
 const runner = path.join(shared, 'tools/txtests/run.mjs');
@@ -20,7 +20,7 @@ if (!existsSync(runner) || !existsSync(testsDir)) {
 }
 
 const port = await freePort();
-const { child: service } = await startProcess([serverScript], { PORT: String(port), HOST: '127.0.0.1' });
+const { child: service } = await startProcess([...SERVER_NODE_FLAGS, serverScript], { PORT: String(port), HOST: '127.0.0.1' });
 
 const output = await new Promise((resolve) => {
   let text = '';

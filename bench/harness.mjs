@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const serverScript = path.join(root, 'dist/src/http/main.js');
+/** Node's flags for the server, as the image and `npm start` run it (Node 20's young generation size on every Node). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=16'];
 
 /** `--name value` from the command line, or the fallback. */
 export function option(name, fallback) {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, option, root, serverScript, startProcess } from './harness.mjs';
+import { freePort, option, root, serverScript, SERVER_NODE_FLAGS, startProcess } from './harness.mjs';
 
 const connections = Number(option('connections', 32));
 const duration = Number(option('duration', 5));
@@ -38,7 +38,7 @@ const median = (xs) => {
 };
 
 const port = await freePort();
-const { child: serviceProcess } = await startProcess([serverScript], { PORT: String(port), HOST: '127.0.0.1' });
+const { child: serviceProcess } = await startProcess([...SERVER_NODE_FLAGS, serverScript], { PORT: String(port), HOST: '127.0.0.1' });
 const bodies = [];
 for (const [, p] of WORKLOADS) {
   const res = await fetch(`http://127.0.0.1:${port}${p}`);

@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, option, root, serverScript, startProcess } from './harness.mjs';
+import { freePort, option, root, serverScript, SERVER_NODE_FLAGS, startProcess } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const duration = Number(option('duration', 10));
@@ -81,7 +81,7 @@ function rssMb(pid) {
 }
 
 async function startService(port) {
-  const { child, line, readyMs } = await startProcess([...nodeFlags, serverScript], { PORT: String(port), HOST: '127.0.0.1', CONTENT_DIRS: contentDir });
+  const { child, line, readyMs } = await startProcess([...SERVER_NODE_FLAGS, ...nodeFlags, serverScript], { PORT: String(port), HOST: '127.0.0.1', CONTENT_DIRS: contentDir });
   const memory = rssMb(child.pid);
   log(line);
   // /ready answers 200 once the text indexes are built: traffic starts then, as behind a load balancer
