@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { cacheStats } from '../terminology/bounded-cache';
 import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
 
@@ -55,22 +55,68 @@ function operationOfPath(method: string, path: string): string {
 export interface ServiceMetrics {
   readonly registry: Registry;
   observe(operation: string, status: number, seconds: number): void;
+  /** Everything, in the Prometheus text format. */
+  text(): Promise<string>;
 }
 
 // Terminology requests are answered in well under a millisecond to a few hundred.
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+interface RequestSeries {
+  labels: string;
+  count: number;
+  sum: number;
+  /** Observations per bucket (not cumulative), the last for above every bound. */
+  buckets: Float64Array;
+}
+
+/**
+ * Requests and their latency by operation and status, counted on every request: a few additions
+ * on a record found by one map lookup, and written out in the Prometheus text format only when
+ * scraped (prom-client's labelled children hash their labels on every observation).
+ */
+class RequestMetrics {
+  private readonly series = new Map<string, RequestSeries>();
+
+  observe(operation: string, status: number, seconds: number): void {
+    const key = `${operation} ${status}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels: `operation="${escapeLabel(operation)}",status="${status}"`, count: 0, sum: 0, buckets: new Float64Array(LATENCY_BUCKETS.length + 1) };
+      this.series.set(key, s);
+    }
+    s.count++;
+    s.sum += seconds;
+    let i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]) i++;
+    s.buckets[i]++;
+  }
+
+  text(): string {
+    const all = [...this.series.values()];
+    const lines = ['# HELP http_requests_total Requests answered, by operation and status', '# TYPE http_requests_total counter'];
+    for (const s of all) lines.push(`http_requests_total{${s.labels}} ${s.count}`);
+    lines.push('# HELP http_request_duration_seconds Time from request to the end of the response, by operation and status', '# TYPE http_request_duration_seconds histogram');
+    for (const s of all) {
+      let cumulative = 0;
+      LATENCY_BUCKETS.forEach((bound, i) => {
+        cumulative += s.buckets[i];
+        lines.push(`http_request_duration_seconds_bucket{le="${bound}",${s.labels}} ${cumulative}`);
+      });
+      lines.push(`http_request_duration_seconds_bucket{le="+Inf",${s.labels}} ${s.count}`);
+      lines.push(`http_request_duration_seconds_sum{${s.labels}} ${s.sum}`);
+      lines.push(`http_request_duration_seconds_count{${s.labels}} ${s.count}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+const escapeLabel = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
 export function createMetrics(content: TerminologyRegistry): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'http_requests_total', help: 'Requests answered, by operation and status', labelNames: ['operation', 'status'], registers: [registry] });
-  const latency = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from request to the end of the response, by operation and status',
-    labelNames: ['operation', 'status'],
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
+  const requests = new RequestMetrics();
   const cacheGauge = (name: string, help: string, value: (s: ReturnType<typeof cacheStats>[number]) => number) =>
     new Gauge({
       name,
@@ -97,20 +143,9 @@ export function createMetrics(content: TerminologyRegistry): ServiceMetrics {
     },
   });
 
-  // One labelled child per operation and status, found again without hashing labels each time.
-  const children = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'operation' | 'status'> }>();
   return {
     registry,
-    observe(operation, status, seconds) {
-      const key = `${operation} ${status}`;
-      let child = children.get(key);
-      if (!child) {
-        const labels = { operation, status: String(status) };
-        child = { count: requests.labels(labels), time: latency.labels(labels) };
-        children.set(key, child);
-      }
-      child.count.inc();
-      child.time.observe(seconds);
-    },
+    observe: (operation, status, seconds) => requests.observe(operation, status, seconds),
+    text: async () => `${requests.text()}${await registry.metrics()}`,
   };
 }

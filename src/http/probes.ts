@@ -26,8 +26,8 @@ export function probes(content: TerminologyRegistry, metrics: ServiceMetrics, pr
     });
   };
   const prometheus: RequestHandler = (_req, res, next) => {
-    metrics.registry
-      .metrics()
+    metrics
+      .text()
       .then((text) => res.type(metrics.registry.contentType).send(text))
       .catch(next);
   };

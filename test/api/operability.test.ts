@@ -100,6 +100,15 @@ describe('/health, /ready and /metrics', () => {
     expect(counter(res.text, 'CodeSystem/$lookup', 404) - counter(before, 'CodeSystem/$lookup', 404)).toBe(1);
     expect(counter(res.text, 'ValueSet/$expand', 200) - counter(before, 'ValueSet/$expand', 200)).toBe(1);
     expect(res.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",operation="CodeSystem\/\$lookup",status="200"\} \d+/);
+    // the histogram of a series: cumulative buckets ending with +Inf at its count, and a positive sum
+    const series = 'operation="CodeSystem/$lookup",status="200"';
+    const value = (name: string): number => Number(res.text.split('\n').find((l) => l.startsWith(`${name}{${series}}`) || l.startsWith(`${name}{le="+Inf",${series}}`))?.split(' ').pop());
+    const buckets = res.text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_bucket{') && l.includes(series)).map((l) => Number(l.split(' ').pop()));
+    expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
+    expect(value('http_request_duration_seconds_bucket')).toBe(counter(res.text, 'CodeSystem/$lookup', 200));
+    expect(value('http_request_duration_seconds_count')).toBe(counter(res.text, 'CodeSystem/$lookup', 200));
+    expect(value('http_request_duration_seconds_sum')).toBeGreaterThan(0);
+    expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
   });
 
   test('cache sizes, content versions and event-loop delay are exported', async () => {
