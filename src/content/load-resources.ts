@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Resource } from 'fhir/r4';
 import { validateResource } from '../fhir/resource-validation';
-import type { TerminologyResource } from '../terminology/registry';
+import { isTerminologyResource, type TerminologyResource } from '../terminology/registry';
 
 /** A content file that cannot be served: start-up stops with this message. */
 export class ContentError extends Error {
@@ -12,7 +12,6 @@ export class ContentError extends Error {
   }
 }
 
-const TERMINOLOGY_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -45,7 +44,7 @@ export function loadResources(dirs: string[], options: { validate?: boolean } = 
           throw new ContentError(`${file}: not a valid FHIR R4 ${resource.resourceType ?? 'resource'}\n${list}`);
         }
       }
-      if (TERMINOLOGY_TYPES.has(resource.resourceType)) out.push(resource as TerminologyResource);
+      if (isTerminologyResource(resource)) out.push(resource);
     }
   }
   return out;

@@ -1,10 +1,10 @@
 import type { FhirResource, Resource } from 'fhir/r4';
-import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
+import { isTerminologyType, TERMINOLOGY_TYPES, type TerminologyRegistry, type TerminologyResourceType } from '../terminology/registry';
 import { nearestText } from '../terminology/code-suggestions';
 import { batchResponse, BatchEntryRequest, BatchLimits } from './batch-bundle';
 import { capabilityStatement, operationDefinition, operationDefinitions, terminologyCapabilitiesOf } from './capabilities';
 import { clientError, clientErrorResponse, FhirError } from './operation-outcome';
-import { isTerminologyType, OPERATIONS } from './operation-routes';
+import { OPERATIONS } from './operation-routes';
 import { cacheControlOperation, CacheControlParameters } from './operations/cache-control';
 import { compiledOperation } from './operation-definitions';
 import { currentDeadline } from '../terminology/deadline';
@@ -80,7 +80,7 @@ function decodeSegment(segment: string): string {
 /** The resource type a path names, when this server serves it (404 naming the types served otherwise). */
 function terminologyType(type: string): TerminologyResourceType {
   if (isTerminologyType(type)) return type;
-  const near = nearestText(type, ['CodeSystem', 'ValueSet', 'ConceptMap']);
+  const near = nearestText(type, TERMINOLOGY_TYPES);
   throw clientError('RESOURCE_TYPE_NOT_SERVED', [type, near ? ` (did you mean ${near}?)` : '']);
 }
 

@@ -1,5 +1,4 @@
 import type { FhirResource } from 'fhir/r4';
-import type { TerminologyResourceType } from '../terminology/registry';
 import { batchValidateCodeOperation, BatchValidateCodeParameters } from './operations/batch-validate-code';
 import type { EcosystemInput, OperationRequest } from './operations/context';
 import { ExpandParameters, expandOperation } from './operations/expand';
@@ -33,8 +32,3 @@ export const OPERATIONS: ReadonlyMap<string, OperationRoute> = new Map([
   ['ConceptMap/$translate', route<TranslateParameters>('ConceptMap-translate', translateOperation, TRANSLATE_R5_PARAMETERS)],
 ]);
 
-const RESOURCE_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
-
-export function isTerminologyType(type: string): type is TerminologyResourceType {
-  return RESOURCE_TYPES.has(type);
-}

@@ -56,7 +56,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   app.use(
     '/fhir',
     inOrder(
-      webPages(dispatcher, { mount: '/fhir', baseUrl, softwareVersion: options.softwareVersion }),
+      webPages(dispatcher, { mount: '/fhir', softwareVersion: options.softwareVersion }),
       fhirEndpoint(dispatcher, { bodyLimit: options.bodyLimit ?? limits.request.maxBodyBytes, limits: limits.request }),
     ),
   );

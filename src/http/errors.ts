@@ -27,7 +27,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendOutcome(req, res, status, new FhirError('HTTP_CLIENT_ERROR', [e.message ?? 'Bad request'], { status }).toOperationOutcome());
     }
-    logger.error({ err, requestId: res.locals.requestId, method: req.method, path: req.originalUrl }, 'request failed');
+    logger.error({ err, requestId: res.getHeader('X-Request-Id'), method: req.method, path: req.originalUrl }, 'request failed');
     sendOutcome(req, res, 500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
   };
 }

@@ -72,7 +72,6 @@ export function observeRequests({ metrics, logger, accessLog }: RequestObservati
     const asked = req.headers['x-request-id'];
     const id = typeof asked === 'string' && REQUEST_ID.test(asked) ? asked : randomUUID();
     res.setHeader('X-Request-Id', id);
-    res.locals.requestId = id;
     next();
   };
 }

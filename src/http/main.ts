@@ -87,7 +87,11 @@ async function main(limits: ServiceLimits): Promise<void> {
  * should wait for in one piece. /ready says so until they are built.
  */
 function buildTextIndexes(indexes: CodeSystemIndex[], done: () => void): void {
-  const positions = (index: CodeSystemIndex) => (): boolean => (index.concepts.length && index.positionOf(index.concepts[0]), true);
+  const positions = (index: CodeSystemIndex) => (): boolean => {
+    // the first question builds where every concept sits
+    if (index.concepts.length) index.positionOf(index.concepts[0]);
+    return true;
+  };
   const steps = indexes.flatMap((index) => [textIndexSteps(index), positions(index)]);
   const next = (): void => {
     while (steps.length && (steps[0] as () => boolean)()) steps.shift();

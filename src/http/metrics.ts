@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { cacheStats } from '../terminology/bounded-cache';
-import type { TerminologyRegistry, TerminologyResourceType } from '../terminology/registry';
+import { OPERATIONS } from '../fhir/operation-routes';
+import { isTerminologyType, TERMINOLOGY_TYPES, type TerminologyRegistry } from '../terminology/registry';
 
 /**
  * Prometheus metrics (GET /metrics): requests by operation and status with their latency, the
@@ -9,8 +10,8 @@ import type { TerminologyRegistry, TerminologyResourceType } from '../terminolog
  * collide.
  */
 
-const TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
-const OPERATIONS = new Set(['$lookup', '$validate-code', '$subsumes', '$expand', '$batch-validate-code', '$translate', '$versions', '$cache-control']);
+/** The operations served, by name: those on resource types, and those on the whole server. */
+const OPERATION_NAMES = new Set([...[...OPERATIONS.keys()].map((key) => key.slice(key.indexOf('/') + 1)), '$versions', '$cache-control']);
 const PROBES = new Set(['/health', '/ready', '/metrics']);
 
 /**
@@ -39,16 +40,16 @@ function operationOfPath(method: string, path: string): string {
   const [first, second, third] = parts;
   if (parts.length === 1) {
     if (first === 'metadata') return 'metadata';
-    if (OPERATIONS.has(first)) return first;
-    if (TYPES.has(first)) return `${first}/search`;
+    if (OPERATION_NAMES.has(first)) return first;
+    if (isTerminologyType(first)) return `${first}/search`;
     return first === 'OperationDefinition' ? 'OperationDefinition/search' : 'other';
   }
   if (first === '_web') return 'web-asset';
   if (first === 'OperationDefinition' && parts.length === 2) return 'OperationDefinition/read';
-  if (!TYPES.has(first) || parts.length > 3) return 'other';
+  if (!isTerminologyType(first) || parts.length > 3) return 'other';
   const last = third ?? second;
   if (last === '_search' && parts.length === 2) return `${first}/search`;
-  if (last.startsWith('$')) return OPERATIONS.has(last) ? `${first}/${last}` : 'other';
+  if (last.startsWith('$')) return OPERATION_NAMES.has(last) ? `${first}/${last}` : 'other';
   return parts.length === 2 ? `${first}/read` : 'other';
 }
 
@@ -137,7 +138,7 @@ export function createMetrics(content: TerminologyRegistry): ServiceMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const type of ['CodeSystem', 'ValueSet', 'ConceptMap'] as TerminologyResourceType[]) {
+      for (const type of TERMINOLOGY_TYPES) {
         for (const r of content.own(type)) this.set({ type, url: r.url ?? r.id ?? '', version: r.version ?? '' }, 1);
       }
     },

@@ -15,7 +15,6 @@ import { prefersHtml } from './respond';
 export interface WebOptions {
   /** Where the FHIR routes are mounted, as browsers see it (`/fhir`). */
   mount: string;
-  baseUrl: string;
   softwareVersion: string;
 }
 

@@ -42,6 +42,19 @@ const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${
 export type TerminologyResource = CodeSystem | ValueSet | ConceptMap;
 export type TerminologyResourceType = TerminologyResource['resourceType'];
 
+/** The resource types this server serves. */
+export const TERMINOLOGY_TYPES: readonly TerminologyResourceType[] = ['CodeSystem', 'ValueSet', 'ConceptMap'];
+const TYPE_NAMES: ReadonlySet<string> = new Set(TERMINOLOGY_TYPES);
+
+export function isTerminologyType(type: string | undefined): type is TerminologyResourceType {
+  return type !== undefined && TYPE_NAMES.has(type);
+}
+
+/** A resource of a type this server serves (others, such as a Bundle's, are left aside). */
+export function isTerminologyResource(resource: { resourceType?: string }): resource is TerminologyResource {
+  return isTerminologyType(resource.resourceType);
+}
+
 type ByType = {
   CodeSystem: CodeSystem;
   ValueSet: ValueSet;

@@ -51,10 +51,12 @@ export function codeSystemPage(ctx: WebContext, resource: CodeSystem, query: Rec
     list = [];
   } else if (filter) {
     // one page ranked, not every match: a word such as "fracture" names tens of thousands of ICD-10-CM codes
-    const asked = pageWindow(query.offset, PAGE_SIZE, Number.POSITIVE_INFINITY);
-    let result = searchConcepts(cs, filter, asked.offset, PAGE_SIZE);
-    if (asked.offset > 0 && asked.offset >= result.total) result = searchConcepts(cs, filter, 0, PAGE_SIZE);
-    found = { window: { offset: result.page.length ? asked.offset : 0, count: PAGE_SIZE, total: result.total }, shown: result.page };
+    const asked = pageWindow(query.offset, PAGE_SIZE, Number.POSITIVE_INFINITY).offset;
+    const atAsked = searchConcepts(cs, filter, asked, PAGE_SIZE);
+    // an offset past the matches shows the first page, as pageWindow does for the other lists
+    const offset = atAsked.page.length ? asked : 0;
+    const result = offset === asked ? atAsked : searchConcepts(cs, filter, 0, PAGE_SIZE);
+    found = { window: { offset, count: PAGE_SIZE, total: result.total }, shown: result.page };
     heading = html`<h2 id="concepts">Concepts matching “${filter}”</h2>`;
   } else if (under && cs.get(under)) {
     const concept = cs.get(under) as Concept;

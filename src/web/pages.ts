@@ -1,6 +1,6 @@
 import type { OperationOutcome } from 'fhir/r4';
 import { clientError, clientErrorResponse } from '../fhir/operation-outcome';
-import type { TerminologyResourceType } from '../terminology/registry';
+import { isTerminologyType, type TerminologyResourceType } from '../terminology/registry';
 import { codeSystemPage } from './code-system-page';
 import { conceptMapPage } from './concept-map-page';
 import { served, WebContext, WebRequest, WebResponse } from './context';
@@ -17,8 +17,6 @@ import { valueSetPage } from './value-set-page';
  * Which page answers a browser at an address of the FHIR API. Undefined: no page here, the JSON
  * answer stands (searches with parameters, system operations, anything unknown).
  */
-
-const TYPES = new Set<string>(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
 function segments(path: string): string[] | undefined {
   try {
@@ -65,18 +63,17 @@ function route(ctx: WebContext, request: WebRequest): string | undefined {
   const { query, acceptLanguage } = request;
   if (parts.length === 0) return homePage(ctx, query);
   if (parts.length === 1 && parts[0] === 'metadata') return query.mode === undefined ? metadataPage(ctx, ctx.capabilityStatement()) : undefined;
-  const [type, second, third] = parts;
-  if (!TYPES.has(type) || parts.length > 3) return undefined;
-  const resourceType = type as TerminologyResourceType;
+  const [resourceType, second, third] = parts;
+  if (!isTerminologyType(resourceType) || parts.length > 3) return undefined;
   if (parts.length === 1) return Object.keys(query).length === 0 ? listPage(ctx, resourceType) : undefined;
-  if (second.startsWith('$')) return operationPage(ctx, type, second, query, acceptLanguage);
+  if (second.startsWith('$')) return operationPage(ctx, resourceType, second, query, acceptLanguage);
   if (third !== undefined) {
     if (!third.startsWith('$')) return undefined;
     const asked = withInstance(ctx, resourceType, second, query);
-    return asked ? operationPage(ctx, type, third, asked, acceptLanguage) : undefined;
+    return asked ? operationPage(ctx, resourceType, third, asked, acceptLanguage) : undefined;
   }
   const resource = ctx.registry.read(resourceType, second);
-  if (!resource) throw clientError('RESOURCE_NOT_FOUND', [type, second]);
+  if (!resource) throw clientError('RESOURCE_NOT_FOUND', [resourceType, second]);
   switch (resource.resourceType) {
     case 'CodeSystem':
       return codeSystemPage(ctx, resource, query);

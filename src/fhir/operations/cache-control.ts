@@ -1,12 +1,11 @@
 import type { Parameters, Resource } from 'fhir/r4';
 import { issue, toOperationOutcome } from '../../terminology/issues';
-import type { TerminologyResource } from '../../terminology/registry';
+import { isTerminologyResource } from '../../terminology/registry';
 import { clientError } from '../operation-outcome';
 import { parameters } from '../parameters';
 import type { ResourceCaches } from '../resource-caches';
 import { problemOfSentResource } from './context';
 
-const TERMINOLOGY_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
 /** The input of $cache-control (conformance/OperationDefinition-cache-control). */
 export interface CacheControlParameters {
@@ -35,7 +34,7 @@ export function cacheControlOperation(request: CacheControlRequest): Parameters 
   const { caches } = request;
   switch (mode) {
     case 'start': {
-      const resources = (request.input['tx-resource'] ?? []).filter((r) => TERMINOLOGY_TYPES.has(r.resourceType)) as TerminologyResource[];
+      const resources = (request.input['tx-resource'] ?? []).filter(isTerminologyResource);
       for (const r of resources) {
         const problem = problemOfSentResource(r);
         if (problem) throw clientError('CACHE_RESOURCE_INVALID', [r.resourceType, r.url ?? r.id ?? '', problem], 'tx-resource');

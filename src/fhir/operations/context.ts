@@ -2,7 +2,7 @@ import type { CodeSystem, ConceptMap, Resource, ValueSet } from 'fhir/r4';
 import { validateResource } from '../resource-validation';
 import { noVersionRules, resolveValueSet, SystemVersionRules } from '../../terminology/compose';
 import { checkDisplayLanguage, LanguagePreference, othersRefused, parseLanguages } from '../../terminology/languages';
-import { contentHash, type TerminologyRegistry, type TerminologyResource } from '../../terminology/registry';
+import { contentHash, isTerminologyResource, type TerminologyRegistry, type TerminologyResource } from '../../terminology/registry';
 import { unknownValueSet } from '../../terminology/validate-code';
 import { splitCanonical } from '../../terminology/versions';
 import { issue, TerminologyError } from '../../terminology/issues';
@@ -56,13 +56,12 @@ export interface OperationRequest<T extends EcosystemInput = EcosystemInput> {
   strict?: boolean;
 }
 
-const TERMINOLOGY_TYPES = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
 /** The request's own registry: the server's content plus the resources sent as tx-resource. */
 export function requestRegistry(request: OperationRequest<EcosystemInput & ValueSetTargetInput>): TerminologyRegistry {
   const given: TerminologyResource[] = [];
   for (const r of request.input['tx-resource'] ?? []) {
-    if (TERMINOLOGY_TYPES.has(r.resourceType)) given.push(r as TerminologyResource);
+    if (isTerminologyResource(r)) given.push(r);
   }
   const sent = [...cachedResources(request, given), ...given];
   if (!sent.some((r) => r.resourceType === 'CodeSystem' && r.supplements)) return request.registry.overlay(sent, { check: problemOfSentResource });
