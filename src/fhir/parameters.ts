@@ -300,8 +300,3 @@ export function parseParametersResource<T>(operation: CompiledOperation, body: u
 export function parameters(list: Array<ParametersParameter | undefined | false>): Parameters {
   return { resourceType: 'Parameters', parameter: list.filter((p): p is ParametersParameter => !!p) };
 }
-
-/** Parts of a multi-part parameter, leaving out the absent ones. */
-export function parts(list: Array<ParametersParameter | undefined | false>): ParametersParameter[] {
-  return list.filter((p): p is ParametersParameter => !!p);
-}

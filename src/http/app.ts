@@ -6,7 +6,7 @@ import { ResourceCaches } from '../fhir/resource-caches';
 import type { TerminologyRegistry } from '../terminology/registry';
 import { errorHandler } from './errors';
 import { fhirEndpoint } from './fhir-adapter';
-import { corsAndSecurityHeaders } from './headers';
+import { corsPreflight } from './headers';
 import { DEFAULT_LIMITS, ServiceLimits } from './limits';
 import { createLogger, Logger, observeRequests } from './logging';
 import { createMetrics } from './metrics';
@@ -52,7 +52,7 @@ export function createApp(registry: TerminologyRegistry, options: AppOptions) {
   app.set('query parser', 'simple');
   app.set('etag', false);
   app.locals.limits = limits;
-  app.use(inOrder(observeRequests({ metrics, logger, accessLog: options.accessLog === true }), corsAndSecurityHeaders, probes(registry, metrics, options.preparing)));
+  app.use(inOrder(observeRequests({ metrics, logger, accessLog: options.accessLog === true }), corsPreflight, probes(registry, metrics, options.preparing)));
   app.use(
     '/fhir',
     inOrder(

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { clientErrorResponse, FhirError, operationOutcome } from '../fhir/operation-outcome';
-import type { Logger } from './logging';
+import { type Logger, requestIdOf } from './logging';
 import { sendOutcome } from './respond';
 
 interface HttpLikeError {
@@ -14,8 +14,7 @@ interface HttpLikeError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
     const known = clientErrorResponse(err);
-    if (known?.allowedMethods) res.set('Allow', known.allowedMethods.join(', '));
-    if (known) return sendOutcome(req, res, known.status, known.outcome);
+    if (known) return sendOutcome(req, res, known.status, known.outcome, known.allowedMethods ? { Allow: known.allowedMethods.join(', ') } : undefined);
     const e = err as HttpLikeError;
     if (e?.type === 'entity.parse.failed') {
       return sendOutcome(req, res, 400, new FhirError('BODY_NOT_JSON', [e.message ?? '']).toOperationOutcome());
@@ -27,7 +26,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendOutcome(req, res, status, new FhirError('HTTP_CLIENT_ERROR', [e.message ?? 'Bad request'], { status }).toOperationOutcome());
     }
-    logger.error({ err, requestId: res.getHeader('X-Request-Id'), method: req.method, path: req.originalUrl }, 'request failed');
+    logger.error({ err, requestId: requestIdOf(res), method: req.method, path: req.originalUrl }, 'request failed');
     sendOutcome(req, res, 500, operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: 'Internal server error' }]));
   };
 }

@@ -46,8 +46,7 @@ export function fhirEndpoint(dispatcher: FhirDispatcher, options: { bodyLimit: s
       if (typeof req.body === 'object' && req.body !== null) checkJsonDepth(req.body, limits.maxJsonDepth);
       const request = fhirRequest(req, query);
       const send = (response: FhirResponse): void => {
-        if (response.headers) res.set(response.headers);
-        sendResource(res, response.status, response.resource, format, limits.maxResponseBytes);
+        sendResource(res, response.status, response.resource, format, limits.maxResponseBytes, response.headers);
       };
       const response = new Deadline(limits.requestDeadlineMs).run(() => dispatcher.dispatch(request));
       if (response instanceof Promise) response.then(send).catch(next);

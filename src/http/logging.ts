@@ -29,8 +29,14 @@ export interface RequestObservation {
 /** What to do when a response has been sent, and when its request came in (set per response). */
 const OBSERVER = Symbol('observer');
 const STARTED = Symbol('started');
+const REQUEST_ID_OF = Symbol('requestId');
 type Observer = (req: IncomingMessage, res: ServerResponse, seconds: number) => void;
-type ObservedResponse = ServerResponse & { [OBSERVER]?: Observer; [STARTED]?: number };
+type ObservedResponse = ServerResponse & { [OBSERVER]?: Observer; [STARTED]?: number; [REQUEST_ID_OF]?: string };
+
+/** The id of the request a response answers (sent back as X-Request-Id with every response, see headers.ts). */
+export function requestIdOf(res: ServerResponse): string | undefined {
+  return (res as ObservedResponse)[REQUEST_ID_OF];
+}
 
 /**
  * One subscriber for the whole process to Node's "response finished" channel, which calls the
@@ -61,8 +67,7 @@ export function observeRequests({ metrics, logger, accessLog }: RequestObservati
     const operation = operationOf(req.method ?? '', path);
     metrics.observe(operation, res.statusCode, seconds);
     if (accessLog) {
-      const requestId = res.getHeader('X-Request-Id');
-      logger.info({ requestId, method: req.method, path, query: q < 0 ? undefined : url.slice(q + 1), operation, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      logger.info({ requestId: requestIdOf(res), method: req.method, path, query: q < 0 ? undefined : url.slice(q + 1), operation, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     }
   };
   return (req, res, next) => {
@@ -70,8 +75,7 @@ export function observeRequests({ metrics, logger, accessLog }: RequestObservati
     observed[STARTED] = performance.now();
     observed[OBSERVER] = finished;
     const asked = req.headers['x-request-id'];
-    const id = typeof asked === 'string' && REQUEST_ID.test(asked) ? asked : randomUUID();
-    res.setHeader('X-Request-Id', id);
+    observed[REQUEST_ID_OF] = typeof asked === 'string' && REQUEST_ID.test(asked) ? asked : randomUUID();
     next();
   };
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { cacheStats } from '../terminology/bounded-cache';
 import type { TerminologyRegistry } from '../terminology/registry';
+import { setResponseHeaders } from './headers';
 import type { ServiceMetrics } from './metrics';
 
 /**
@@ -38,7 +39,8 @@ export function probes(content: TerminologyRegistry, metrics: ServiceMetrics, pr
   ]);
   return (req, res, next) => {
     const probe = req.method === 'GET' || req.method === 'HEAD' ? byPath.get(req.path) : undefined;
-    if (probe) return probe(req, res, next);
-    next();
+    if (!probe) return next();
+    setResponseHeaders(res);
+    probe(req, res, next);
   };
 }

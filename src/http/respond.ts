@@ -3,6 +3,7 @@ import type { Resource } from 'fhir/r4';
 import { jsonLength } from '../fhir/json-measure';
 import { clientError } from '../fhir/operation-outcome';
 import type { QueryValues } from '../fhir/parameters';
+import { responseHeaders } from './headers';
 
 const JSON_FORMATS = new Set(['json', 'application/json', 'application/fhir+json', 'application/json+fhir']);
 
@@ -35,16 +36,18 @@ export function prefersHtml(req: Request, query: QueryValues): boolean {
  * with the content (expansions, Bundles) are measured before they are serialised, so that one of
  * hundreds of megabytes is never built; the others are bounded by their inputs and checked after.
  */
-export function sendResource(res: Response, status: number, resource: Resource, format: ResponseFormat, maxResponseBytes = Number.POSITIVE_INFINITY): void {
+export function sendResource(res: Response, status: number, resource: Resource, format: ResponseFormat, maxResponseBytes = Number.POSITIVE_INFINITY, headers?: Record<string, string>): void {
   const growsWithContent = resource.resourceType === 'ValueSet' || resource.resourceType === 'Bundle';
   if (growsWithContent && maxResponseBytes !== Number.POSITIVE_INFINITY && jsonLength(resource) > maxResponseBytes) return refuseAsTooLarge(res, format, maxResponseBytes);
   // a string goes out joined to the headers in one write (a Buffer would be a writev of two: slower here)
   const body = JSON.stringify(resource, null, format.pretty ? 2 : undefined);
   const length = Buffer.byteLength(body);
   if (length > maxResponseBytes) return refuseAsTooLarge(res, format, maxResponseBytes);
-  res.statusCode = status;
-  res.setHeader('Content-Type', `${format.type}; charset=utf-8`);
-  res.setHeader('Content-Length', length);
+  // all the headers in one writeHead (see responseHeaders)
+  const head = responseHeaders(res);
+  head.push('Content-Type', `${format.type}; charset=utf-8`, 'Content-Length', String(length));
+  if (headers) for (const name in headers) head.push(name, headers[name]);
+  res.writeHead(status, head);
   res.end(body);
 }
 
@@ -54,7 +57,7 @@ function refuseAsTooLarge(res: Response, format: ResponseFormat, maxResponseByte
 }
 
 /** Send an error's OperationOutcome: as asked when that format can be served, FHIR JSON otherwise (an unsupported _format may be what is reported). */
-export function sendOutcome(req: Request, res: Response, status: number, outcome: Resource): void {
+export function sendOutcome(req: Request, res: Response, status: number, outcome: Resource, headers?: Record<string, string>): void {
   const query = req.query as QueryValues;
   let format: ResponseFormat = { type: 'application/fhir+json', pretty: query._pretty === 'true' };
   try {
@@ -62,5 +65,5 @@ export function sendOutcome(req: Request, res: Response, status: number, outcome
   } catch {
     // keep FHIR JSON
   }
-  sendResource(res, status, outcome, format);
+  sendResource(res, status, outcome, format, Number.POSITIVE_INFINITY, headers);
 }

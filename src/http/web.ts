@@ -5,6 +5,7 @@ import type { QueryValues } from '../fhir/parameters';
 import { SCRIPT, STYLESHEET } from '../web/assets';
 import type { WebContext } from '../web/context';
 import { webPage } from '../web/pages';
+import { setResponseHeaders } from './headers';
 import { prefersHtml } from './respond';
 
 /**
@@ -49,6 +50,7 @@ export function webPages(dispatcher: FhirDispatcher, options: WebOptions): Reque
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const asset = ASSETS[req.path];
     if (asset) {
+      setResponseHeaders(res);
       res.set('Cache-Control', 'public, max-age=3600').type(asset.type).send(asset.body);
       return;
     }
@@ -57,6 +59,7 @@ export function webPages(dispatcher: FhirDispatcher, options: WebOptions): Reque
     try {
       const answer = webPage(ctx, { path: req.path, query: singleValued(req.query as Record<string, unknown>), acceptLanguage: req.get('accept-language') });
       if (!answer) return next();
+      setResponseHeaders(res);
       res.status(answer.status).set({ 'Content-Security-Policy': PAGE_POLICY, Vary: 'Accept' }).type('html').send(answer.html);
     } catch (e) {
       next(e);

@@ -80,7 +80,8 @@ export function lookup(registry: TerminologyRegistry, input: LookupInput): Looku
     if (p.code === 'parent' || p.code === 'child') continue;
     if (wanted(p.code)) {
       const description = p.value.type === 'code' ? cs.get(p.value.value)?.display : undefined;
-      properties.push(description ? { ...p, description } : { ...p });
+      // the concept's own property, shared: a lookup result is only read
+      properties.push(description ? { code: p.code, value: p.value, description } : p);
     }
   }
   if (wanted('inactive')) properties.push({ code: 'inactive', value: { type: 'boolean', value: concept.inactive } });

@@ -100,6 +100,39 @@ function coding(system: string | undefined, version: string | undefined, code: s
   return c;
 }
 
+type MapElement = ConceptMapGroup['element'][number];
+type MapTarget = NonNullable<MapElement['target']>[number];
+
+/** One group of a map, looked up by code: its mappings by source code and by target code (in the map's order), and the source codes it has elements for. */
+interface GroupIndex {
+  bySource: Map<string, Array<[MapElement, MapTarget]>>;
+  byTarget: Map<string, Array<[MapElement, MapTarget]>>;
+  sourceCodes: Set<string>;
+}
+
+const groupIndexes = new WeakMap<ConceptMapGroup, GroupIndex>();
+
+/** A group's index, built on first use and kept as long as the group is (a map sent with a request is indexed for that request). */
+function groupIndex(group: ConceptMapGroup): GroupIndex {
+  let index = groupIndexes.get(group);
+  if (index) return index;
+  index = { bySource: new Map(), byTarget: new Map(), sourceCodes: new Set() };
+  const add = (map: Map<string, Array<[MapElement, MapTarget]>>, code: string, entry: [MapElement, MapTarget]): void => {
+    const list = map.get(code);
+    if (list) list.push(entry);
+    else map.set(code, [entry]);
+  };
+  for (const element of group.element ?? []) {
+    if (element.code !== undefined) index.sourceCodes.add(element.code);
+    for (const target of element.target ?? []) {
+      if (element.code !== undefined) add(index.bySource, element.code, [element, target]);
+      if (target.code !== undefined) add(index.byTarget, target.code, [element, target]);
+    }
+  }
+  groupIndexes.set(group, index);
+  return index;
+}
+
 /** $translate, forward (source code -> targets) or reverse (target code -> sources). */
 export function translate(input: TranslateInput): TranslateResult {
   const matches: TranslateMatch[] = [];
@@ -112,25 +145,22 @@ export function translate(input: TranslateInput): TranslateResult {
         const toSystem = input.reverse ? group.source : group.target;
         if (asked.system && fromSystem !== asked.system) continue;
         if (input.targetSystem && toSystem !== input.targetSystem) continue;
-        for (const element of group.element ?? []) {
-          for (const target of element.target ?? []) {
-            const fromCode = input.reverse ? target.code : element.code;
-            if (fromCode !== asked.code) continue;
-            const source = coding(group.source, group.sourceVersion, element.code, element.display);
-            const mapped = target.code ? coding(group.target, group.targetVersion, target.code, target.display) : undefined;
-            const match: TranslateMatch = {
-              equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
-              mapping: { source, target: mapped, equivalence: target.equivalence },
-              originMap,
-            };
-            const answer = input.reverse ? source : mapped;
-            if (answer?.code && answer.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code, answer.version)) continue;
-            if (answer?.code) match.concept = answer;
-            if (target.comment) match.comment = target.comment;
-            matches.push(match);
-          }
+        const index = groupIndex(group);
+        for (const [element, target] of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
+          const source = coding(group.source, group.sourceVersion, element.code, element.display);
+          const mapped = target.code ? coding(group.target, group.targetVersion, target.code, target.display) : undefined;
+          const match: TranslateMatch = {
+            equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
+            mapping: { source, target: mapped, equivalence: target.equivalence },
+            originMap,
+          };
+          const answer = input.reverse ? source : mapped;
+          if (answer?.code && answer.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code, answer.version)) continue;
+          if (answer?.code) match.concept = answer;
+          if (target.comment) match.comment = target.comment;
+          matches.push(match);
         }
-        if (!input.reverse && group.unmapped && !(group.element ?? []).some((e) => e.code === asked.code)) {
+        if (!input.reverse && group.unmapped && !index.sourceCodes.has(asked.code)) {
           const unmapped = unmappedMatch(group, asked.code, originMap);
           if (unmapped) matches.push(unmapped);
         }

@@ -100,6 +100,28 @@ describe('no input causes a server error', () => {
     expect(answer.headers['access-control-allow-methods']).toBeUndefined();
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
   });
+
+  it('puts the request id, CORS and security headers on every kind of response, once (a repeated one would read "*, *")', async () => {
+    const html = { Accept: 'text/html' };
+    const responses = await Promise.all([
+      request(app).get('/fhir/CodeSystem/$lookup?system=http://www.ama-assn.org/go/cpt&code=0556T').expect(200),
+      request(app).get('/fhir/CodeSystem/$lookup?system=http://www.ama-assn.org/go/cpt&code=NOPE').expect(404),
+      request(app).put('/fhir/CodeSystem/$lookup').expect(405),
+      request(app).post('/fhir/CodeSystem/$lookup').set('Content-Type', 'application/fhir+json').send('{bad').expect(400),
+      request(app).get('/nowhere').expect(404),
+      request(app).get('/health').expect(200),
+      request(app).get('/fhir/CodeSystem').set(html).expect(200),
+      request(app).get('/fhir/_web/web.css').expect(200),
+      request(app).options('/fhir/ValueSet/$expand').expect(204),
+    ]);
+    for (const res of responses) {
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+    }
+    expect(responses[2].headers.allow).toBe('GET, POST');
+  });
 });
 
 describe('operational endpoints', () => {

@@ -5,7 +5,6 @@ import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
 import { answerScope, candidateMaps, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
 import { clientError } from '../operation-outcome';
-import { parameters, parts } from '../parameters';
 import { codingFrom } from './coding-input';
 import { EcosystemInput, OperationRequest, requestRegistry, sentResource } from './context';
 
@@ -109,36 +108,25 @@ function questionOf(input: TranslateParameters): Question {
 }
 
 function matchParameter(m: TranslateMatch, question: Question): ParametersParameter {
+  const part: ParametersParameter[] = [];
   if (question.direction === 'by-target') {
-    const target: Coding | undefined = m.mapping.target;
-    return {
-      name: 'match',
-      part: parts([
-        { name: 'equivalence', valueCode: m.mapping.equivalence },
-        target && { name: 'concept', valueCoding: target },
-        { name: 'source', valueCoding: m.mapping.source },
-        { name: 'originMap', valueCanonical: m.originMap },
-        m.comment !== undefined && { name: 'comment', valueString: m.comment },
-      ]),
-    };
+    part.push({ name: 'equivalence', valueCode: m.mapping.equivalence });
+    if (m.mapping.target) part.push({ name: 'concept', valueCoding: m.mapping.target });
+    part.push({ name: 'source', valueCoding: m.mapping.source }, { name: 'originMap', valueCanonical: m.originMap });
+  } else {
+    part.push({ name: 'equivalence', valueCode: m.equivalence });
+    if (m.concept) part.push({ name: 'concept', valueCoding: m.concept });
+    part.push(question.r5 ? { name: 'originMap', valueCanonical: m.originMap } : { name: 'source', valueUri: m.originMap });
   }
-  return {
-    name: 'match',
-    part: parts([
-      { name: 'equivalence', valueCode: m.equivalence },
-      m.concept && { name: 'concept', valueCoding: m.concept },
-      question.r5 ? { name: 'originMap', valueCanonical: m.originMap } : { name: 'source', valueUri: m.originMap },
-      m.comment !== undefined && { name: 'comment', valueString: m.comment },
-    ]),
-  };
+  if (m.comment !== undefined) part.push({ name: 'comment', valueString: m.comment });
+  return { name: 'match', part };
 }
 
 function render(result: TranslateResult, question: Question): Parameters {
-  return parameters([
-    { name: 'result', valueBoolean: result.result },
-    result.message !== undefined && { name: 'message', valueString: result.message },
-    ...result.matches.map((m) => matchParameter(m, question)),
-  ]);
+  const parameter: ParametersParameter[] = [{ name: 'result', valueBoolean: result.result }];
+  if (result.message !== undefined) parameter.push({ name: 'message', valueString: result.message });
+  for (const m of result.matches) parameter.push(matchParameter(m, question));
+  return { resourceType: 'Parameters', parameter };
 }
 
 /**
