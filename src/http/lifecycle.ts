@@ -40,18 +40,22 @@ export function listen(server: Server, port: number, host: string): Promise<void
 }
 
 /**
+ * The response a connection is answering now, if any. Node keeps it on the socket (the same
+ * property graceful-shutdown libraries read), so no request needs tracking until a drain starts:
+ * a listener per request would cost every answer a few percent.
+ */
+function responseInFlight(socket: Socket): ServerResponse | undefined {
+  const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return res && !res.writableFinished ? res : undefined;
+}
+
+/**
  * On SIGTERM or SIGINT: stop accepting, close idle kept-alive connections, answer requests in
  * flight (and any that arrive on their connections) with `Connection: close`, give them
  * `graceMs`, then cut what is left. Logs what it did; exits 0 only when nothing was cut.
  */
 export function drainOnSignal(server: Server, graceMs: number, log: Log, exit: (code: number) => void = (c) => process.exit(c)): void {
-  const inFlight = new Set<ServerResponse>();
   let draining = false;
-  server.on('request', (_req, res: ServerResponse) => {
-    inFlight.add(res);
-    if (draining) res.setHeader('Connection', 'close');
-    res.on('close', () => inFlight.delete(res));
-  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -62,8 +66,18 @@ export function drainOnSignal(server: Server, graceMs: number, log: Log, exit: (
     if (draining) return;
     draining = true;
     const started = Date.now();
+    const inFlight = new Set<ServerResponse>();
+    const closing = (res: ServerResponse): void => {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    };
+    for (const socket of sockets) {
+      const res = responseInFlight(socket);
+      if (res) closing(res);
+    }
+    server.on('request', (_req, res: ServerResponse) => closing(res));
     const waiting = inFlight.size;
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     server.close(() => {
       log(`${signal}: stopped accepting; ${waiting} request(s) in flight finished in ${Date.now() - started} ms; exiting`);
       exit(0);

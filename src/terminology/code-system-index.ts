@@ -101,6 +101,8 @@ function toDesignation(d: CodeSystemConceptDesignation): Designation {
 export class CodeSystemIndex {
   readonly url: string;
   readonly version?: string;
+  /** url|version (url alone without a version), as answers name the code system. */
+  readonly canonical: string;
   readonly content: CodeSystem['content'];
   readonly caseSensitive: boolean;
   readonly language?: string;
@@ -118,6 +120,7 @@ export class CodeSystemIndex {
   constructor(readonly resource: CodeSystem) {
     this.url = resource.url ?? '';
     this.version = resource.version;
+    this.canonical = this.version ? `${this.url}|${this.version}` : this.url;
     this.content = resource.content;
     this.caseSensitive = resource.caseSensitive === true;
     this.language = resource.language;

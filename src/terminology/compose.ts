@@ -101,7 +101,7 @@ export function codeSystemForInclude(
   if (cs) {
     const rejected = versionCheckIssue(ctx.versionRules, cs);
     if (rejected) throw new TerminologyError(rejected);
-    ctx.usedCodeSystems.set(canonicalOf(cs), cs);
+    ctx.usedCodeSystems.set(cs.canonical, cs);
   }
   return { cs, version };
 }

@@ -116,6 +116,8 @@ export class TerminologyRegistry {
   };
   private readonly supplementsByBase = new Map<string, CodeSystem[]>();
   private readonly indexes = new WeakMap<CodeSystem, CodeSystemIndex>();
+  /** codeSystem() answers found, for a layer whose content never changes once read (not a request's overlay). */
+  private readonly codeSystemsFound = new Map<string, CodeSystemIndex>();
 
   private readonly checked = new WeakSet<TerminologyResource>();
   /** This layer's own resources, in the order given. */
@@ -305,9 +307,18 @@ export class TerminologyRegistry {
 
   /** The code system (not a supplement) for url|version, indexed, with its supplements applied. */
   codeSystem(canonical: string, version?: string): CodeSystemIndex | undefined {
+    // asked several times by every request: what a fixed layer found once stays found (nothing found is not kept: content read later may have it)
+    const key = this.requestScoped ? undefined : version === undefined ? canonical : `${canonical}#${version}`;
+    const known = key === undefined ? undefined : this.codeSystemsFound.get(key);
+    if (known) return known;
     const parts = splitCanonical(canonical);
     const resource = this.checkAll(this.select('CodeSystem', parts.url, version ?? parts.version, (cs) => !cs.supplements));
-    return resource ? this.index(resource) : undefined;
+    const found = resource ? this.index(resource) : undefined;
+    if (found && key !== undefined) {
+      if (this.codeSystemsFound.size >= 1000) this.codeSystemsFound.clear();
+      this.codeSystemsFound.set(key, found);
+    }
+    return found;
   }
 
   /** Index a resource; indexes of the server's content are kept, those of request content cached by hash. */

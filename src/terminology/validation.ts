@@ -161,7 +161,7 @@ export class Validation {
   findCodeSystem(system: string, version: string | undefined): CodeSystemIndex | undefined {
     const cs = this.registry.codeSystem(system, version);
     if (!cs || cs.content === 'not-present' || cs.content === 'supplement') return undefined;
-    this.ctx.usedCodeSystems.set(canonicalOf(cs), cs);
+    this.ctx.usedCodeSystems.set(cs.canonical, cs);
     return cs;
   }
 

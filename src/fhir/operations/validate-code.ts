@@ -1,4 +1,4 @@
-import type { CodeableConcept, CodeSystem, Coding, Parameters, ValueSet } from 'fhir/r4';
+import type { CodeableConcept, CodeSystem, Coding, Parameters, ParametersParameter, ValueSet } from 'fhir/r4';
 import { declaredParameters } from '../../terminology/declared-parameters';
 import { othersRefused, parseLanguages } from '../../terminology/languages';
 import { toOperationOutcome } from '../../terminology/issues';
@@ -6,26 +6,24 @@ import { validateCode, ValidateCodeInput, ValidateCodeResult } from '../../termi
 import type { TerminologyRegistry } from '../../terminology/registry';
 import { hintingConcepts, withConceptHints } from '../error-hints';
 import { clientError } from '../operation-outcome';
-import { parameters } from '../parameters';
 import { codingFrom } from './coding-input';
 import { displayLanguageOf, EcosystemInput, OperationRequest, requestRegistry, sentResource, targetValueSet, ValueSetTargetInput, valueSetVersionsOf, versionRulesOf } from './context';
 
 function render(result: ValidateCodeResult, registry: TerminologyRegistry, asked: Coding[]): Parameters {
-  return parameters([
-    { name: 'result', valueBoolean: result.result },
-    result.code !== undefined && { name: 'code', valueCode: result.code },
-    result.system !== undefined && { name: 'system', valueUri: result.system },
-    result.version !== undefined && { name: 'version', valueString: result.version },
-    result.display !== undefined && { name: 'display', valueString: result.display },
-    result.message !== undefined && { name: 'message', valueString: result.message },
-    result.inactive !== undefined && { name: 'inactive', valueBoolean: result.inactive },
-    result.status !== undefined && { name: 'status', valueCode: result.status },
-    result.normalizedCode !== undefined && { name: 'normalized-code', valueCode: result.normalizedCode },
-    result.codeableConcept !== undefined && { name: 'codeableConcept', valueCodeableConcept: result.codeableConcept },
-    ...result.unknownSystems.map((s) => ({ name: 'x-caused-by-unknown-system', valueCanonical: s })),
-    ...result.otherUnknownSystems.map((s) => ({ name: 'x-unknown-system', valueCanonical: s })),
-    result.issues.length > 0 && { name: 'issues', resource: withConceptHints(toOperationOutcome(result.issues), registry, asked) },
-  ]);
+  const parameter: ParametersParameter[] = [{ name: 'result', valueBoolean: result.result }];
+  if (result.code !== undefined) parameter.push({ name: 'code', valueCode: result.code });
+  if (result.system !== undefined) parameter.push({ name: 'system', valueUri: result.system });
+  if (result.version !== undefined) parameter.push({ name: 'version', valueString: result.version });
+  if (result.display !== undefined) parameter.push({ name: 'display', valueString: result.display });
+  if (result.message !== undefined) parameter.push({ name: 'message', valueString: result.message });
+  if (result.inactive !== undefined) parameter.push({ name: 'inactive', valueBoolean: result.inactive });
+  if (result.status !== undefined) parameter.push({ name: 'status', valueCode: result.status });
+  if (result.normalizedCode !== undefined) parameter.push({ name: 'normalized-code', valueCode: result.normalizedCode });
+  if (result.codeableConcept !== undefined) parameter.push({ name: 'codeableConcept', valueCodeableConcept: result.codeableConcept });
+  for (const s of result.unknownSystems) parameter.push({ name: 'x-caused-by-unknown-system', valueCanonical: s });
+  for (const s of result.otherUnknownSystems) parameter.push({ name: 'x-unknown-system', valueCanonical: s });
+  if (result.issues.length > 0) parameter.push({ name: 'issues', resource: withConceptHints(toOperationOutcome(result.issues), registry, asked) });
+  return { resourceType: 'Parameters', parameter };
 }
 
 /** The input of CodeSystem/$validate-code and ValueSet/$validate-code (their OperationDefinitions, and the ecosystem's). */
