@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Bundle } from 'fhir/r4';
 import { r4DefinitionsFile } from '../fhir/definitions';
 import { PRECOMPILED_DIR } from '../fhir/resource-validation';
-import type { ContentNames, TerminologyResource } from '../terminology/registry';
+import { type ContentNames, TERMINOLOGY_TYPES, type TerminologyResource, type TerminologyResourceType } from '../terminology/registry';
 import { UCUM_CODE_SYSTEM } from '../terminology/ucum';
 
 /**
@@ -31,6 +31,7 @@ export function contentNames(resources: TerminologyResource[]): ContentNames {
   return {
     urls: new Set(resources.flatMap((r) => (r.url ? [r.url] : []))),
     ids: new Set(resources.flatMap((r) => (r.id ? [r.id] : []))),
+    types: new Set(resources.map((r) => r.resourceType)),
   };
 }
 
@@ -39,7 +40,7 @@ const NAMES_FILE = 'core-terminology-names.json';
 /** Build step: the names of FHIR's own terminology, so that the server knows them without reading it all. */
 export function writeCoreTerminologyNames(dir: string): string {
   const names = contentNames(loadFhirCoreTerminology());
-  writeFileSync(path.join(dir, NAMES_FILE), JSON.stringify({ urls: [...names.urls], ids: [...names.ids] }));
+  writeFileSync(path.join(dir, NAMES_FILE), JSON.stringify({ urls: [...names.urls], ids: [...names.ids], types: [...names.types] }));
   return `wrote the names of ${names.urls.size} FHIR core terminology urls into ${dir}`;
 }
 
@@ -50,6 +51,7 @@ export function writeCoreTerminologyNames(dir: string): string {
 export function coreTerminologyNames(dir = PRECOMPILED_DIR): ContentNames | undefined {
   const file = path.join(dir, NAMES_FILE);
   if (!existsSync(file)) return undefined;
-  const names = JSON.parse(readFileSync(file, 'utf8')) as { urls: string[]; ids: string[] };
-  return { urls: new Set(names.urls), ids: new Set(names.ids) };
+  const names = JSON.parse(readFileSync(file, 'utf8')) as { urls: string[]; ids: string[]; types?: TerminologyResourceType[] };
+  // names written before the types were: any type may be there
+  return { urls: new Set(names.urls), ids: new Set(names.ids), types: new Set(names.types ?? TERMINOLOGY_TYPES) };
 }

@@ -35,6 +35,8 @@ interface RegistryOptions extends OverlayOptions {
 export interface ContentNames {
   urls: ReadonlySet<string>;
   ids: ReadonlySet<string>;
+  /** The resource types it has any of (FHIR's own terminology has no ConceptMap: a $translate with no map named need not read it). */
+  types: ReadonlySet<TerminologyResourceType>;
 }
 
 const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
@@ -156,7 +158,7 @@ export class TerminologyRegistry {
   }
 
   /** Could this layer hold the url (or id)? Content not read yet is read only when it could. */
-  private mayHold(key: string, kind: keyof ContentNames): boolean {
+  private mayHold(key: string, kind: 'urls' | 'ids'): boolean {
     return !this.pending || !this.names || this.names[kind].has(key);
   }
 
@@ -276,6 +278,7 @@ export class TerminologyRegistry {
   }
 
   all<T extends TerminologyResourceType>(type: T): ByType[T][] {
+    if (this.pending && this.names && !this.names.types.has(type)) return this.parent?.all(type) ?? [];
     const own = [...(this.loaded().byId[type] as Map<string, ByType[T]>).values()];
     const withoutId = [...(this.byUrl[type] as Map<string, ByType[T][]>).values()].flat().filter((r) => !r.id);
     return [...own, ...withoutId, ...(this.parent?.all(type) ?? [])];

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { contentNames, coreTerminologyNames, loadFhirCoreTerminology, writeCoreTerminologyNames } from '../../src/content/fhir-core';
-import type { CodeSystem } from 'fhir/r4';
+import type { CodeSystem, ConceptMap } from 'fhir/r4';
 import { TerminologyRegistry } from '../../src/terminology/registry';
 import { shapes, shapes2 } from './fixtures';
 
@@ -82,6 +82,21 @@ describe('layers', () => {
     expect(loads).toBe(1);
   });
 
+  it('lists all the resources of a type without reading a lazy layer that has none of that type', () => {
+    let loads = 0;
+    const coreResources: CodeSystem[] = [{ ...shapes, id: 'core-shapes', url: 'http://example.org/core', version: '2019-01-01' }];
+    const core = TerminologyRegistry.lazy(() => {
+      loads++;
+      return coreResources;
+    }, contentNames(coreResources));
+    const map: ConceptMap = { resourceType: 'ConceptMap', id: 'm', url: 'http://example.org/map', status: 'active' };
+    const content = new TerminologyRegistry([shapes, map], core);
+    expect(content.all('ConceptMap').map((m) => m.url)).toEqual(['http://example.org/map']);
+    expect(loads).toBe(0);
+    expect(content.all('CodeSystem').map((c) => c.url)).toEqual([shapes.url, 'http://example.org/core']);
+    expect(loads).toBe(1);
+  });
+
   it('the names written at build time are those of FHIR core terminology as loaded', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'core-names-'));
     writeCoreTerminologyNames(dir);
@@ -89,6 +104,8 @@ describe('layers', () => {
     const loaded = contentNames(loadFhirCoreTerminology());
     expect(written?.urls).toEqual(loaded.urls);
     expect(written?.ids).toEqual(loaded.ids);
+    expect(written?.types).toEqual(loaded.types);
+    expect(loaded.types.has('ConceptMap')).toBe(false);
     expect(loaded.urls.has('http://hl7.org/fhir/administrative-gender')).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   });
