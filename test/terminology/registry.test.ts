@@ -64,37 +64,38 @@ describe('layers', () => {
     expect(loads).toBe(1);
   });
 
-  it('with the names of the lazy layer known, reads it only for a url or id it holds, even when the url is found nowhere', () => {
+  /** A lazy layer holding one code system, its names known, that counts how often it is read. */
+  function namedCore(): { core: TerminologyRegistry; loads: () => number } {
     let loads = 0;
     const coreResources: CodeSystem[] = [{ ...shapes, id: 'core-shapes', url: 'http://example.org/core', version: '2019-01-01' }];
     const core = TerminologyRegistry.lazy(() => {
       loads++;
       return coreResources;
     }, contentNames(coreResources));
+    return { core, loads: () => loads };
+  }
+
+  it('with the names of the lazy layer known, reads it only for a url or id it holds, even when the url is found nowhere', () => {
+    const { core, loads } = namedCore();
     const content = new TerminologyRegistry([shapes], core);
     // what the versions of a url are, an unknown url, an unknown id: all answered without reading the core
     expect(content.versionsOf('CodeSystem', shapes.url as string)).toEqual(['1.0.0']);
     expect(content.codeSystem('http://example.org/unknown')).toBeUndefined();
     expect(content.read('CodeSystem', 'nope')).toBeUndefined();
-    expect(loads).toBe(0);
+    expect(loads()).toBe(0);
     expect(content.read('CodeSystem', 'core-shapes')?.url).toBe('http://example.org/core');
     expect(content.codeSystem('http://example.org/core')?.version).toBe('2019-01-01');
-    expect(loads).toBe(1);
+    expect(loads()).toBe(1);
   });
 
   it('lists all the resources of a type without reading a lazy layer that has none of that type', () => {
-    let loads = 0;
-    const coreResources: CodeSystem[] = [{ ...shapes, id: 'core-shapes', url: 'http://example.org/core', version: '2019-01-01' }];
-    const core = TerminologyRegistry.lazy(() => {
-      loads++;
-      return coreResources;
-    }, contentNames(coreResources));
+    const { core, loads } = namedCore();
     const map: ConceptMap = { resourceType: 'ConceptMap', id: 'm', url: 'http://example.org/map', status: 'active' };
     const content = new TerminologyRegistry([shapes, map], core);
     expect(content.all('ConceptMap').map((m) => m.url)).toEqual(['http://example.org/map']);
-    expect(loads).toBe(0);
+    expect(loads()).toBe(0);
     expect(content.all('CodeSystem').map((c) => c.url)).toEqual([shapes.url, 'http://example.org/core']);
-    expect(loads).toBe(1);
+    expect(loads()).toBe(1);
   });
 
   it('the names written at build time are those of FHIR core terminology as loaded', () => {
