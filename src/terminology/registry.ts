@@ -120,6 +120,7 @@ export class TerminologyRegistry {
   private readonly indexes = new WeakMap<CodeSystem, CodeSystemIndex>();
   /** codeSystem() answers found, for a layer whose content never changes once read (not a request's overlay). */
   private readonly codeSystemsFound = new Map<string, CodeSystemIndex>();
+  private readonly ownByType = new Map<TerminologyResourceType, TerminologyResource[]>();
 
   private readonly checked = new WeakSet<TerminologyResource>();
   /** This layer's own resources, in the order given. */
@@ -279,9 +280,18 @@ export class TerminologyRegistry {
 
   all<T extends TerminologyResourceType>(type: T): ByType[T][] {
     if (this.pending && this.names && !this.names.types.has(type)) return this.parent?.all(type) ?? [];
+    return [...this.allOwn(type), ...(this.parent?.all(type) ?? [])];
+  }
+
+  /** This layer's resources of a type (read if need be), listed once for a layer that never changes afterwards. */
+  private allOwn<T extends TerminologyResourceType>(type: T): ByType[T][] {
+    const kept = this.ownByType.get(type);
+    if (kept) return kept as ByType[T][];
     const own = [...(this.loaded().byId[type] as Map<string, ByType[T]>).values()];
     const withoutId = [...(this.byUrl[type] as Map<string, ByType[T][]>).values()].flat().filter((r) => !r.id);
-    return [...own, ...withoutId, ...(this.parent?.all(type) ?? [])];
+    const list = [...own, ...withoutId];
+    if (!this.requestScoped) this.ownByType.set(type, list);
+    return list;
   }
 
   /** This layer's resources only: the server's own content, without the lazily read layer beneath. */

@@ -92,6 +92,8 @@ export function candidateMaps(maps: ConceptMap[], named: TranslateScope, directi
 }
 
 function coding(system: string | undefined, version: string | undefined, code: string | undefined, display?: string): Coding {
+  // the usual case in one step (one object shape, no growth)
+  if (system && version && code && display) return { system, version, code, display };
   const c: Coding = {};
   if (system) c.system = system;
   if (version) c.version = version;
