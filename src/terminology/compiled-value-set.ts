@@ -35,7 +35,7 @@ export interface Member {
 export interface CompileOptions {
   versionRules?: SystemVersionRules;
   /** default-valueset-version: the version of each value set url imported without one. */
-  valueSetVersions?: Map<string, string>;
+  valueSetVersions?: ReadonlyMap<string, string>;
   /** Leave out inactive concepts everywhere, imports included (the activeOnly parameter). */
   activeOnly?: boolean;
   /** Most members a value set may gather; one drawn from a single code system is paged instead. */

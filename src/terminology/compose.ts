@@ -5,7 +5,7 @@ import type { TerminologyRegistry } from './registry';
 import { appliedRule, noVersionRules, SystemVersionRules, VersionRuleName, versionCheckIssue } from './system-versions';
 import { presentVersionList, splitCanonical } from './versions';
 
-export { noVersionRules, type SystemVersionRules } from './system-versions';
+export { noVersionRules, type SystemVersionRules, versionRules } from './system-versions';
 
 export interface ComposeContext {
   registry: TerminologyRegistry;
@@ -15,7 +15,7 @@ export interface ComposeContext {
   /** The version parameters that decided a version (an expansion reports these, and no others). */
   appliedVersionRules: Map<string, { name: VersionRuleName; canonical: string }>;
   /** default-valueset-version: the version of each value set url referenced without one. */
-  valueSetVersions: Map<string, string>;
+  valueSetVersions: ReadonlyMap<string, string>;
   /** Value sets being evaluated, outermost first, to detect import cycles. */
   path: string[];
   /** Imported value sets already resolved in this request, by the canonical that imports them. */
@@ -24,7 +24,10 @@ export interface ComposeContext {
   appliedValueSetVersions: Set<string>;
 }
 
-export function newComposeContext(registry: TerminologyRegistry, versionRules = noVersionRules(), valueSetVersions = new Map<string, string>()): ComposeContext {
+/** No default-valueset-version pins (shared: pins are only read). */
+export const NO_PINS: ReadonlyMap<string, string> = new Map();
+
+export function newComposeContext(registry: TerminologyRegistry, versionRules = noVersionRules(), valueSetVersions: ReadonlyMap<string, string> = NO_PINS): ComposeContext {
   return { registry, versionRules, valueSetVersions, usedCodeSystems: new Map(), appliedVersionRules: new Map(), path: [], imports: new Map(), appliedValueSetVersions: new Set() };
 }
 

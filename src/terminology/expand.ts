@@ -33,7 +33,7 @@ export interface ExpandInput {
   displayLanguage?: string;
   versionRules?: SystemVersionRules;
   /** default-valueset-version: the version of each value set url imported without one. */
-  valueSetVersions?: Map<string, string>;
+  valueSetVersions?: ReadonlyMap<string, string>;
   /** Supplements the request asks to be used (useSupplement). */
   useSupplements?: string[];
   /** Further parameters (version rules) echoed verbatim in expansion.parameter. */

@@ -17,12 +17,21 @@ import { isWildcardVersion, presentVersionList, versionMatches } from './version
  *   is reported as an unknown code system version).
  */
 export interface SystemVersionRules {
-  force: Map<string, string>;
-  fallback: Map<string, string>;
-  check: Map<string, string>;
+  readonly force: ReadonlyMap<string, string>;
+  readonly fallback: ReadonlyMap<string, string>;
+  readonly check: ReadonlyMap<string, string>;
 }
 
-export const noVersionRules = (): SystemVersionRules => ({ force: new Map(), fallback: new Map(), check: new Map() });
+const NONE: ReadonlyMap<string, string> = new Map();
+const NO_VERSION_RULES: SystemVersionRules = Object.freeze({ force: NONE, fallback: NONE, check: NONE });
+
+/** The rules of a request that sets no version parameter (one shared value: rules are only read). */
+export const noVersionRules = (): SystemVersionRules => NO_VERSION_RULES;
+
+/** Rules from the versions each parameter sets, by code system url (a parameter not given sets none). */
+export function versionRules(rules: { [K in keyof SystemVersionRules]?: ReadonlyMap<string, string> }): SystemVersionRules {
+  return { force: rules.force ?? NONE, fallback: rules.fallback ?? NONE, check: rules.check ?? NONE };
+}
 
 export type VersionRuleName = 'force-system-version' | 'system-version' | 'check-system-version';
 

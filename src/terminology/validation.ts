@@ -53,7 +53,7 @@ export interface ValidateCodeInput {
   lenientDisplay: boolean;
   versionRules?: SystemVersionRules;
   /** default-valueset-version: the version of each value set url imported without one. */
-  valueSetVersions?: Map<string, string>;
+  valueSetVersions?: ReadonlyMap<string, string>;
   /** Supplements the request asks to be used (useSupplement): each must exist. */
   useSupplements?: string[];
 }

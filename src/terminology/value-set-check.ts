@@ -156,12 +156,15 @@ function isExcluded(v: Validation, vs: ValueSet, path: string, system: string, c
  * from the includes of that version: the includes stating another version are not asked (they
  * would report a version mismatch for a code that another include holds).
  */
-function includesForOtherVersions(vs: ValueSet, system: string, version: string | undefined): Set<ValueSetComposeInclude> {
+function includesForOtherVersions(vs: ValueSet, system: string, version: string | undefined): ReadonlySet<ValueSetComposeInclude> {
+  if (!version) return NO_INCLUDES;
   const stated = (vs.compose?.include ?? []).filter((i) => i.system === system && i.version);
-  if (!version || stated.length < 2) return new Set();
+  if (stated.length < 2) return NO_INCLUDES;
   const fits = (i: ValueSetComposeInclude): boolean => i.version === version || versionMatches(i.version as string, version);
-  return stated.some(fits) ? new Set(stated.filter((i) => !fits(i))) : new Set();
+  return stated.some(fits) ? new Set(stated.filter((i) => !fits(i))) : NO_INCLUDES;
 }
+
+const NO_INCLUDES: ReadonlySet<ValueSetComposeInclude> = new Set();
 
 /** Plain membership, without reports (for excludes and inferSystem): asked of the compiled value set. */
 export function membershipOf(v: Validation, vs: ValueSet, system: string, code: string): boolean {
@@ -239,8 +242,8 @@ export function inferSystem(v: Validation, code: string): { system?: string; can
 export function prepare(v: Validation, vs: ValueSet): void {
   const leave = v.enter(vs);
   try {
-    for (const include of [...(vs.compose?.include ?? []), ...(vs.compose?.exclude ?? [])]) {
-      for (const canonical of include.valueSet ?? []) prepare(v, importedValueSet(v, canonical, vs));
+    for (const includes of [vs.compose?.include, vs.compose?.exclude]) {
+      for (const include of includes ?? []) for (const canonical of include.valueSet ?? []) prepare(v, importedValueSet(v, canonical, vs));
     }
   } finally {
     leave();

@@ -3,7 +3,7 @@ import { compileValueSet } from '../../src/terminology/compiled-value-set';
 import { expandValueSet, ExpandInput } from '../../src/terminology/expand';
 import { TerminologyError } from '../../src/terminology/issues';
 import { TerminologyRegistry } from '../../src/terminology/registry';
-import { noVersionRules } from '../../src/terminology/system-versions';
+import { versionRules } from '../../src/terminology/system-versions';
 import { validateCode, ValidateCodeInput } from '../../src/terminology/validate-code';
 import { shapes, shapes2 } from './fixtures';
 
@@ -222,10 +222,11 @@ describe('version selection with system-version, force-system-version and check-
   const withThird = new TerminologyRegistry([third], reg);
 
   it('force overrides a stated version, system-version fills in an unstated one, check-system-version accepts a match', () => {
-    const rules = noVersionRules();
-    rules.force.set(SYSTEM, '1.0.0');
-    rules.fallback.set('http://example.org/other', '1.0.0');
-    rules.check.set('http://example.org/third', '3.x');
+    const rules = versionRules({
+      force: new Map([[SYSTEM, '1.0.0']]),
+      fallback: new Map([['http://example.org/other', '1.0.0']]),
+      check: new Map([['http://example.org/third', '3.x']]),
+    });
     const v = vs([
       { system: SYSTEM, version: '2.0.0', concept: [{ code: 'square' }] },
       { system: 'http://example.org/other', concept: [{ code: 'square' }] },
@@ -238,8 +239,7 @@ describe('version selection with system-version, force-system-version and check-
   });
 
   it('check-system-version refuses a version that does not match it', () => {
-    const rules = noVersionRules();
-    rules.check.set(SYSTEM, '1.x');
+    const rules = versionRules({ check: new Map([[SYSTEM, '1.x']]) });
     expect(() => expand(vs([{ system: SYSTEM, version: '2.0.0' }]), { versionRules: rules })).toThrow(TerminologyError);
   });
 

@@ -9,17 +9,14 @@ import {
   SystemVersionRules,
   versionCheckIssue,
   versionIsMoreDetailed,
+  versionRules,
 } from '../../src/terminology/system-versions';
 import { presentVersionList } from '../../src/terminology/versions';
 import { shapes, shapes2 } from './fixtures';
 
 const SYSTEM = shapes.url as string;
 const registry = new TerminologyRegistry([shapes, shapes2]);
-const rules = (kind: keyof SystemVersionRules, version: string): SystemVersionRules => {
-  const r = noVersionRules();
-  r[kind].set(SYSTEM, version);
-  return r;
-};
+const rules = (kind: keyof SystemVersionRules, version: string): SystemVersionRules => versionRules({ [kind]: new Map([[SYSTEM, version]]) });
 
 describe('system version rules', () => {
   it('force wins over a stated version; system-version and check-system-version only fill in', () => {

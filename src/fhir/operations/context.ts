@@ -1,6 +1,6 @@
 import type { CodeSystem, ConceptMap, Resource, ValueSet } from 'fhir/r4';
 import { validateResource } from '../resource-validation';
-import { noVersionRules, resolveValueSet, SystemVersionRules } from '../../terminology/compose';
+import { noVersionRules, NO_PINS, resolveValueSet, SystemVersionRules, versionRules } from '../../terminology/compose';
 import { checkDisplayLanguage, LanguagePreference, othersRefused, parseLanguages } from '../../terminology/languages';
 import { contentHash, isTerminologyResource, type TerminologyRegistry, type TerminologyResource } from '../../terminology/registry';
 import { unknownValueSet } from '../../terminology/validate-code';
@@ -134,22 +134,26 @@ export function languagesOf(request: OperationRequest<EcosystemInput & { display
 }
 
 export function versionRulesOf(input: EcosystemInput): SystemVersionRules {
-  const rules = noVersionRules();
-  const fill = (name: 'force-system-version' | 'system-version' | 'check-system-version', target: Map<string, string>): void => {
-    for (const canonical of input[name] ?? []) {
+  const read = (name: 'force-system-version' | 'system-version' | 'check-system-version'): Map<string, string> | undefined => {
+    const given = input[name];
+    if (!given?.length) return undefined;
+    const versions = new Map<string, string>();
+    for (const canonical of given) {
       const { url, version } = splitCanonical(canonical);
       if (!version) throw clientError('CANONICAL_WITHOUT_VERSION', [name, canonical], name);
-      target.set(url, version);
+      versions.set(url, version);
     }
+    return versions;
   };
-  fill('force-system-version', rules.force);
-  fill('system-version', rules.fallback);
-  fill('check-system-version', rules.check);
-  return rules;
+  const force = read('force-system-version');
+  const fallback = read('system-version');
+  const check = read('check-system-version');
+  return force || fallback || check ? versionRules({ force, fallback, check }) : noVersionRules();
 }
 
 /** default-valueset-version: the version to use for each value set url referenced (imported) without one. */
-export function valueSetVersionsOf(input: EcosystemInput): Map<string, string> {
+export function valueSetVersionsOf(input: EcosystemInput): ReadonlyMap<string, string> {
+  if (!input['default-valueset-version']?.length) return NO_PINS;
   const pins = new Map<string, string>();
   for (const canonical of input['default-valueset-version'] ?? []) {
     const { url, version } = splitCanonical(canonical);
