@@ -20,10 +20,10 @@ export interface TranslateInput {
 export interface TranslateMatch {
   /** How the concept asked about relates to `concept`: reversed (wider <-> narrower ...) when reading a map backwards. */
   equivalence: Equivalence;
-  /** The answer: a target concept, or a source concept when reading backwards. */
-  concept?: Coding;
+  /** The answer: a target concept, or a source concept when reading backwards (shared with the map's index: read only). */
+  concept?: Readonly<Coding>;
   /** The mapping as the map states it, source -> target, whichever way it was read. */
-  mapping: { source: Coding; target?: Coding; equivalence: Equivalence };
+  mapping: { source: Readonly<Coding>; target?: Readonly<Coding>; equivalence: Equivalence };
   /** The map the answer comes from, as url|version. */
   originMap: string;
   comment?: string;
@@ -105,10 +105,18 @@ function coding(system: string | undefined, version: string | undefined, code: s
 type MapElement = ConceptMapGroup['element'][number];
 type MapTarget = NonNullable<MapElement['target']>[number];
 
+/** One mapping of a group (an element and one of its targets), with its source and target concepts as Codings, made once. */
+interface Mapping {
+  element: MapElement;
+  target: MapTarget;
+  source: Readonly<Coding>;
+  mapped?: Readonly<Coding>;
+}
+
 /** One group of a map, looked up by code: its mappings by source code and by target code (in the map's order), and the source codes it has elements for. */
 interface GroupIndex {
-  bySource: Map<string, Array<[MapElement, MapTarget]>>;
-  byTarget: Map<string, Array<[MapElement, MapTarget]>>;
+  bySource: Map<string, Mapping[]>;
+  byTarget: Map<string, Mapping[]>;
   sourceCodes: Set<string>;
 }
 
@@ -119,16 +127,18 @@ function groupIndex(group: ConceptMapGroup): GroupIndex {
   let index = groupIndexes.get(group);
   if (index) return index;
   index = { bySource: new Map(), byTarget: new Map(), sourceCodes: new Set() };
-  const add = (map: Map<string, Array<[MapElement, MapTarget]>>, code: string, entry: [MapElement, MapTarget]): void => {
+  const add = (map: Map<string, Mapping[]>, code: string, mapping: Mapping): void => {
     const list = map.get(code);
-    if (list) list.push(entry);
-    else map.set(code, [entry]);
+    if (list) list.push(mapping);
+    else map.set(code, [mapping]);
   };
   for (const element of group.element ?? []) {
     if (element.code !== undefined) index.sourceCodes.add(element.code);
+    const source = coding(group.source, group.sourceVersion, element.code, element.display);
     for (const target of element.target ?? []) {
-      if (element.code !== undefined) add(index.bySource, element.code, [element, target]);
-      if (target.code !== undefined) add(index.byTarget, target.code, [element, target]);
+      const mapping: Mapping = { element, target, source, mapped: target.code ? coding(group.target, group.targetVersion, target.code, target.display) : undefined };
+      if (element.code !== undefined) add(index.bySource, element.code, mapping);
+      if (target.code !== undefined) add(index.byTarget, target.code, mapping);
     }
   }
   groupIndexes.set(group, index);
@@ -148,9 +158,7 @@ export function translate(input: TranslateInput): TranslateResult {
         if (asked.system && fromSystem !== asked.system) continue;
         if (input.targetSystem && toSystem !== input.targetSystem) continue;
         const index = groupIndex(group);
-        for (const [element, target] of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
-          const source = coding(group.source, group.sourceVersion, element.code, element.display);
-          const mapped = target.code ? coding(group.target, group.targetVersion, target.code, target.display) : undefined;
+        for (const { target, source, mapped } of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
           const match: TranslateMatch = {
             equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
             mapping: { source, target: mapped, equivalence: target.equivalence },

@@ -169,8 +169,8 @@ export function translateOperation(request: OperationRequest<TranslateParameters
   } else {
     // the maps sent along count even when two share a url|version (the registry keeps one of them)
     const sentMaps = (input['tx-resource'] ?? []).filter((r): r is ConceptMap => r.resourceType === 'ConceptMap');
-    const known = registry.all('ConceptMap').filter((cm) => !sentMaps.includes(cm));
-    maps = candidateMaps([...sentMaps, ...known], question.scope, question.direction);
+    const known = registry.all('ConceptMap');
+    maps = candidateMaps(sentMaps.length ? [...sentMaps, ...known.filter((cm) => !sentMaps.includes(cm))] : known, question.scope, question.direction);
   }
   const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: readsBackwards(question.direction), answersFrom: answerValueSet(registry, question) });
   return render(result, question);
