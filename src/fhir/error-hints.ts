@@ -1,4 +1,4 @@
-import type { Coding, OperationOutcome } from 'fhir/r4';
+import type { Coding, OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
 import { codeSuggestion, nearestText } from '../terminology/code-suggestions';
 import type { TerminologyRegistry } from '../terminology/registry';
 
@@ -49,12 +49,18 @@ function hintFor(messageId: string, registry: TerminologyRegistry, asked: Coding
   return undefined;
 }
 
+/** The hint after the issue's message, as a sentence of its own. */
+function appendHint(issue: OperationOutcomeIssue, hint: string): void {
+  const text = (issue.diagnostics ?? issue.details?.text ?? '').trim();
+  issue.diagnostics = !text ? hint : /[.?!:]$/.test(text) ? `${text} ${hint}` : `${text}. ${hint}`;
+}
+
 /** Add to each issue about an unknown system or code the hint for the concepts asked. */
 export function withConceptHints(outcome: OperationOutcome, registry: TerminologyRegistry, asked: Coding[]): OperationOutcome {
   for (const issue of outcome.issue) {
     const messageId = issue.extension?.find((e) => e.url === MESSAGE_ID)?.valueString;
     const hint = messageId && hintFor(messageId, registry, asked);
-    if (hint) issue.diagnostics = `${issue.diagnostics ?? issue.details?.text ?? ''} ${hint}`.trim();
+    if (hint) appendHint(issue, hint);
   }
   return outcome;
 }
@@ -84,7 +90,7 @@ export function withHint(hint: string | undefined): (outcome: OperationOutcome) 
   return (outcome) => {
     if (!hint) return outcome;
     for (const issue of outcome.issue) {
-      if (issue.severity === 'error' || issue.severity === 'fatal') issue.diagnostics = `${issue.diagnostics ?? issue.details?.text ?? ''} ${hint}`.trim();
+      if (issue.severity === 'error' || issue.severity === 'fatal') appendHint(issue, hint);
     }
     return outcome;
   };

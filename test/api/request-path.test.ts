@@ -28,6 +28,8 @@ describe('errors that help', () => {
   it('suggests the upper-case form of a CPT code given in lower case', async () => {
     const res = await request(app).get('/fhir/CodeSystem/$lookup').query({ system: CPT, code: '0556t' }).expect(404);
     expect(diagnostics(res.body as OperationOutcome)).toContain("Did you mean '0556T'");
+    // the hint is a sentence of its own after the message
+    expect(diagnostics(res.body as OperationOutcome)).toMatch(/version 2026\. Did you mean '0556T'/);
   });
 
   it('suggests a code in a value set validation too', async () => {
