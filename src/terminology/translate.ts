@@ -105,12 +105,22 @@ function coding(system: string | undefined, version: string | undefined, code: s
 type MapElement = ConceptMapGroup['element'][number];
 type MapTarget = NonNullable<MapElement['target']>[number];
 
-/** One mapping of a group (an element and one of its targets), with its source and target concepts as Codings, made once. */
+/** One mapping of a group (an element and one of its targets); its source and target concepts as Codings are made when first asked for, once. */
 interface Mapping {
+  group: ConceptMapGroup;
   element: MapElement;
   target: MapTarget;
-  source: Readonly<Coding>;
-  mapped?: Readonly<Coding>;
+  source?: Readonly<Coding>;
+  mapped?: Readonly<Coding> | null;
+}
+
+function sourceCoding(m: Mapping): Readonly<Coding> {
+  return (m.source ??= coding(m.group.source, m.group.sourceVersion, m.element.code, m.element.display));
+}
+
+function targetCoding(m: Mapping): Readonly<Coding> | undefined {
+  if (m.mapped === undefined) m.mapped = m.target.code ? coding(m.group.target, m.group.targetVersion, m.target.code, m.target.display) : null;
+  return m.mapped ?? undefined;
 }
 
 /** One group of a map, looked up by code: its mappings by source code and by target code (in the map's order), and the source codes it has elements for. */
@@ -134,9 +144,8 @@ function groupIndex(group: ConceptMapGroup): GroupIndex {
   };
   for (const element of group.element ?? []) {
     if (element.code !== undefined) index.sourceCodes.add(element.code);
-    const source = coding(group.source, group.sourceVersion, element.code, element.display);
     for (const target of element.target ?? []) {
-      const mapping: Mapping = { element, target, source, mapped: target.code ? coding(group.target, group.targetVersion, target.code, target.display) : undefined };
+      const mapping: Mapping = { group, element, target };
       if (element.code !== undefined) add(index.bySource, element.code, mapping);
       if (target.code !== undefined) add(index.byTarget, target.code, mapping);
     }
@@ -158,7 +167,10 @@ export function translate(input: TranslateInput): TranslateResult {
         if (asked.system && fromSystem !== asked.system) continue;
         if (input.targetSystem && toSystem !== input.targetSystem) continue;
         const index = groupIndex(group);
-        for (const { target, source, mapped } of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
+        for (const mapping of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
+          const { target } = mapping;
+          const source = sourceCoding(mapping);
+          const mapped = targetCoding(mapping);
           const match: TranslateMatch = {
             equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
             mapping: { source, target: mapped, equivalence: target.equivalence },
