@@ -121,6 +121,32 @@ describe('translate', () => {
     expect(candidateMaps([map, scoped], { source: 'http://vs/a' }, 'by-target')).toEqual([scoped]);
   });
 
+  it('answers in the order of the map, a code that several elements map or several targets name', () => {
+    const spread: ConceptMap = {
+      ...map,
+      group: [
+        {
+          source: 'http://a',
+          target: 'http://b',
+          element: [
+            { code: '1', target: [{ code: 'x', equivalence: 'wider' }] },
+            { code: '2', target: [{ code: 'x', equivalence: 'equivalent' }, { code: 'w', equivalence: 'narrower' }] },
+            { code: '1', target: [{ code: 'v', equivalence: 'relatedto' }] },
+            // an element with no target: the code is mapped (to nothing), so group.unmapped does not apply
+            { code: '3' },
+          ],
+          unmapped: { mode: 'provided' },
+        },
+      ],
+    };
+    const forward = (code: string) => translate({ conceptMaps: [spread], codings: [{ system: 'http://a', code }], reverse: false }).matches.map((m) => m.concept?.code);
+    expect(forward('1')).toEqual(['x', 'v']);
+    expect(forward('3')).toEqual([]);
+    expect(forward('4')).toEqual(['4']);
+    const reverse = translate({ conceptMaps: [spread], codings: [{ system: 'http://b', code: 'x' }], reverse: true }).matches;
+    expect(reverse.map((m) => [m.concept?.code, m.equivalence])).toEqual([['1', 'narrower'], ['2', 'equivalent']]);
+  });
+
   it('says when nothing maps', () => {
     const r = translate({ conceptMaps: [map], codings: [{ system: 'http://a', code: '2' }], reverse: false });
     expect(r.result).toBe(false);
