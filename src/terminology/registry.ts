@@ -118,8 +118,8 @@ export class TerminologyRegistry {
   };
   private readonly supplementsByBase = new Map<string, CodeSystem[]>();
   private readonly indexes = new WeakMap<CodeSystem, CodeSystemIndex>();
-  /** codeSystem() answers found, for a layer whose content never changes once read (not a request's overlay). */
-  private readonly codeSystemsFound = new Map<string, CodeSystemIndex>();
+  /** codeSystem() answers found, by canonical then version, for a layer whose content never changes once read (not a request's overlay). */
+  private readonly codeSystemsFound = new Map<string, Map<string | undefined, CodeSystemIndex>>();
   private readonly ownByType = new Map<TerminologyResourceType, TerminologyResource[]>();
 
   private readonly checked = new WeakSet<TerminologyResource>();
@@ -321,15 +321,17 @@ export class TerminologyRegistry {
   /** The code system (not a supplement) for url|version, indexed, with its supplements applied. */
   codeSystem(canonical: string, version?: string): CodeSystemIndex | undefined {
     // asked several times by every request: what a fixed layer found once stays found (nothing found is not kept: content read later may have it)
-    const key = this.requestScoped ? undefined : version === undefined ? canonical : `${canonical}#${version}`;
-    const known = key === undefined ? undefined : this.codeSystemsFound.get(key);
+    const known = this.requestScoped ? undefined : this.codeSystemsFound.get(canonical)?.get(version);
     if (known) return known;
     const parts = splitCanonical(canonical);
     const resource = this.checkAll(this.select('CodeSystem', parts.url, version ?? parts.version, (cs) => !cs.supplements));
     const found = resource ? this.index(resource) : undefined;
-    if (found && key !== undefined) {
+    if (found && !this.requestScoped) {
       if (this.codeSystemsFound.size >= 1000) this.codeSystemsFound.clear();
-      this.codeSystemsFound.set(key, found);
+      const versions = this.codeSystemsFound.get(canonical) ?? new Map<string | undefined, CodeSystemIndex>();
+      if (versions.size >= 100) versions.clear();
+      versions.set(version, found);
+      this.codeSystemsFound.set(canonical, versions);
     }
     return found;
   }

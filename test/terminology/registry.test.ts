@@ -15,6 +15,16 @@ describe('TerminologyRegistry', () => {
     expect(base.codeSystem(`${shapes.url}|1.0.0`)?.version).toBe('1.0.0');
   });
 
+  it('answers each url and version as asked, however often asked (what was found is remembered per url and version)', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(base.codeSystem(shapes.url as string, '1.0.0')?.version).toBe('1.0.0');
+      expect(base.codeSystem(shapes.url as string)?.version).toBe('2.0.0');
+      // a url that merely reads like the url and version together is another url
+      expect(base.codeSystem(`${shapes.url}#1.0.0`)).toBeUndefined();
+      expect(base.codeSystem(shapes.url as string, '9.9.9')).toBeUndefined();
+    }
+  });
+
   it('keeps request resources in an overlay that the base never sees', () => {
     const sent: CodeSystem = { ...shapes, url: 'http://example.org/sent', version: '1' };
     const overlay = base.overlay([sent]);
