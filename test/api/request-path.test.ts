@@ -32,6 +32,14 @@ describe('errors that help', () => {
     expect(diagnostics(res.body as OperationOutcome)).toMatch(/version 2026\. Did you mean '0556T'/);
   });
 
+  it('says which code was probably meant when a translation finds nothing for a code in the wrong form', async () => {
+    const res = await request(app).get('/fhir/ConceptMap/$translate').query({ system: CPT, code: '0556t', targetsystem: ICD }).expect(200);
+    const message = (res.body as Parameters).parameter?.find((p) => p.name === 'message')?.valueString;
+    expect(message).toMatch(/^No translation found for .*#0556t.*\. Did you mean '0556T'/);
+    const found = await request(app).get('/fhir/ConceptMap/$translate').query({ system: CPT, code: '0556T', targetsystem: ICD }).expect(200);
+    expect((found.body as Parameters).parameter?.find((p) => p.name === 'message')).toBeUndefined();
+  });
+
   it('suggests a code in a value set validation too', async () => {
     const res = await request(app).get('/fhir/ValueSet/$validate-code').query({ url: `${VS}/cpt-0556t-diagnoses`, system: ICD, code: 'm810' }).expect(200);
     expect(diagnostics(validationIssues(res.body as Parameters))).toContain("Did you mean 'M81.0'");

@@ -4,6 +4,7 @@ import { resolveValueSet } from '../../terminology/compose';
 import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
 import { answerScope, candidateMaps, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
+import { codeHint } from '../error-hints';
 import { clientError } from '../operation-outcome';
 import { codingFrom } from './coding-input';
 import { EcosystemInput, OperationRequest, requestRegistry, sentResource } from './context';
@@ -173,5 +174,10 @@ export function translateOperation(request: OperationRequest<TranslateParameters
     maps = candidateMaps(sentMaps.length ? [...sentMaps, ...known.filter((cm) => !sentMaps.includes(cm))] : known, question.scope, question.direction);
   }
   const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: readsBackwards(question.direction), answersFrom: answerValueSet(registry, question) });
+  if (!result.result && result.message !== undefined) {
+    // no translation for a code the code system has in another form (0556t, M810): say which
+    const hint = question.codings.map((c) => codeHint(registry, c)).find((h) => h !== undefined);
+    if (hint) result.message = `${result.message}. ${hint}`;
+  }
   return render(result, question);
 }
