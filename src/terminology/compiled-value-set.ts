@@ -6,7 +6,7 @@ import { canonicalOf, codeSystemForInclude, ComposeContext, ensureUsable, enterV
 import { applyFilters, type CompiledFilter } from './filters';
 import { issue, TerminologyError } from './issues';
 import { includeFilters, includeSelects } from './membership';
-import { contentHash, type TerminologyRegistry } from './registry';
+import { contentHash, requestIndexBytes, type TerminologyRegistry } from './registry';
 import { noVersionRules, type SystemVersionRules, type VersionRuleName } from './system-versions';
 import { versionMatches } from './versions';
 
@@ -231,7 +231,10 @@ export function compileValueSet(registry: TerminologyRegistry, vs: ValueSet, opt
   const single = singleSystem(ctx, vs, options);
   const entries = single ? undefined : gather(ctx, vs, { ...options, usedValueSets });
   const compiled = new CompiledValueSet(vs, entries, single, ctx.usedCodeSystems, ctx.appliedVersionRules, usedValueSets, ctx.appliedValueSetVersions);
-  compiledValueSets.set(key, compiled, compiled.estimatedBytes());
+  // what it keeps alive counts too: the indexes of code systems sent with the request
+  let bytes = compiled.estimatedBytes();
+  for (const cs of new Set([...ctx.usedCodeSystems.values(), ...(single ? [single.cs] : [])])) bytes += requestIndexBytes(cs);
+  compiledValueSets.set(key, compiled, bytes);
   return compiled;
 }
 

@@ -72,6 +72,18 @@ export const SENT_INDEX_CACHE_BYTES = sentIndexCache.stats().maxBytes;
 /** An index holds about this many heap bytes per character of its code system's JSON (measured on 100,000 concepts). */
 const INDEX_BYTES_PER_JSON_CHARACTER = 8;
 
+/** The estimated size of each index of request content; the server's own indexes are kept anyway. */
+const requestIndexSizes = new WeakMap<CodeSystemIndex, number>();
+
+/**
+ * The bytes an index of request content holds (0 for the server's own content): a cache whose
+ * entries keep such an index alive (a compiled value set) counts them, since the index cache may
+ * have refused or dropped it.
+ */
+export function requestIndexBytes(index: CodeSystemIndex): number {
+  return requestIndexSizes.get(index) ?? 0;
+}
+
 const hashes = new WeakMap<object, { hash: string; jsonLength: number }>();
 
 /** The sha-256 of a resource's JSON and that JSON's length, computed once per resource object: a sent resource is serialised and hashed once per request. */
@@ -352,7 +364,9 @@ export class TerminologyRegistry {
     const cached = sentIndexCache.get(key);
     if (cached) return cached;
     const index = buildIndex(applySupplements(resource, supplements));
-    sentIndexCache.set(key, index, jsonLength * INDEX_BYTES_PER_JSON_CHARACTER);
+    const bytes = jsonLength * INDEX_BYTES_PER_JSON_CHARACTER;
+    requestIndexSizes.set(index, bytes);
+    sentIndexCache.set(key, index, bytes);
     return index;
   }
 

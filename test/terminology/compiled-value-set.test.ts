@@ -2,7 +2,8 @@ import type { CodeSystem, ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import { compileValueSet } from '../../src/terminology/compiled-value-set';
 import { expandValueSet, ExpandInput } from '../../src/terminology/expand';
 import { TerminologyError } from '../../src/terminology/issues';
-import { TerminologyRegistry } from '../../src/terminology/registry';
+import { cacheStats } from '../../src/terminology/bounded-cache';
+import { requestIndexBytes, TerminologyRegistry } from '../../src/terminology/registry';
 import { versionRules } from '../../src/terminology/system-versions';
 import { validateCode, ValidateCodeInput } from '../../src/terminology/validate-code';
 import { shapes, shapes2 } from './fixtures';
@@ -308,5 +309,28 @@ describe('one membership engine', () => {
       }
     }
     expect(disagreements).toEqual([]);
+  });
+});
+
+describe('the compiled value set cache', () => {
+  const cachedBytes = (): number => cacheStats().find((c) => c.name === 'compiled-value-sets')?.bytes ?? 0;
+
+  it("counts the index of a code system sent with the request that a compiled value set keeps alive (the index cache may have refused it), and not the server's own", () => {
+    const sent: CodeSystem = {
+      ...shapes,
+      url: 'http://example.org/sent-large',
+      version: '1',
+      concept: Array.from({ length: 2000 }, (_, i) => ({ code: `c${i}`, display: `Concept ${i}` })),
+    };
+    const overlay = registry.overlay([sent]);
+    const before = cachedBytes();
+    compileValueSet(overlay, vs([{ system: sent.url, filter: [{ property: 'code', op: 'regex', value: 'c1.*' }] }]), { maxEntries: 100_000 });
+    const index = overlay.codeSystem(sent.url as string);
+    if (!index) throw new Error('the sent code system');
+    expect(requestIndexBytes(index)).toBeGreaterThan(JSON.stringify(sent).length);
+    expect(cachedBytes() - before).toBeGreaterThanOrEqual(requestIndexBytes(index));
+    const own = registry.codeSystem(SYSTEM);
+    if (!own) throw new Error('fixtures');
+    expect(requestIndexBytes(own)).toBe(0);
   });
 });
