@@ -9,6 +9,7 @@ import type {
 } from 'fhir/r4';
 import { conceptStatus, STANDARDS_STATUS } from './concept-status';
 import { checkDeadline } from './deadline';
+import { canonicalOf } from './versions';
 
 /** A concept property value, typed as the CodeSystem declares it. */
 export type PropertyValue =
@@ -120,7 +121,7 @@ export class CodeSystemIndex {
   constructor(readonly resource: CodeSystem) {
     this.url = resource.url ?? '';
     this.version = resource.version;
-    this.canonical = this.version ? `${this.url}|${this.version}` : this.url;
+    this.canonical = canonicalOf(this);
     this.content = resource.content;
     this.caseSensitive = resource.caseSensitive === true;
     this.language = resource.language;

@@ -3,7 +3,9 @@ import type { CodeSystemIndex } from './code-system-index';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { appliedRule, noVersionRules, SystemVersionRules, VersionRuleName, versionCheckIssue } from './system-versions';
-import { presentVersionList, splitCanonical } from './versions';
+import { canonicalOf, presentVersionList, splitCanonical } from './versions';
+
+export { canonicalOf };
 
 export { noVersionRules, type SystemVersionRules, versionRules } from './system-versions';
 
@@ -42,9 +44,6 @@ export function statesSeveralVersions(vs: ValueSet): boolean {
   return false;
 }
 
-export function canonicalOf(r: { url?: string; version?: string }): string {
-  return r.version ? `${r.url}|${r.version}` : (r.url ?? '');
-}
 
 /** A value set by canonical, including the implicit ones (CodeSystem.valueSet and `?fhir_vs`). */
 export function resolveValueSet(registry: TerminologyRegistry, canonical: string, version?: string): ValueSet | undefined {

@@ -111,7 +111,7 @@ interface Mapping {
   element: MapElement;
   target: MapTarget;
   source?: Readonly<Coding>;
-  mapped?: Readonly<Coding> | null;
+  mapped?: Readonly<Coding>;
 }
 
 function sourceCoding(m: Mapping): Readonly<Coding> {
@@ -119,8 +119,8 @@ function sourceCoding(m: Mapping): Readonly<Coding> {
 }
 
 function targetCoding(m: Mapping): Readonly<Coding> | undefined {
-  if (m.mapped === undefined) m.mapped = m.target.code ? coding(m.group.target, m.group.targetVersion, m.target.code, m.target.display) : null;
-  return m.mapped ?? undefined;
+  if (!m.target.code) return undefined;
+  return (m.mapped ??= coding(m.group.target, m.group.targetVersion, m.target.code, m.target.display));
 }
 
 /** One group of a map, looked up by code: its mappings by source code and by target code (in the map's order), and the source codes it has elements for. */

@@ -43,6 +43,11 @@ export function compareVersions(a: string | undefined, b: string | undefined): n
   return 0;
 }
 
+/** url|version, or the url alone when there is no version: how answers name a resource (splitCanonical reads it back). */
+export function canonicalOf(r: { url?: string; version?: string }): string {
+  return r.version ? `${r.url}|${r.version}` : (r.url ?? '');
+}
+
 /** Split `url|version` into its parts. */
 export function splitCanonical(canonical: string): { url: string; version?: string } {
   const bar = canonical.indexOf('|');

@@ -80,7 +80,7 @@ export function lookupOperation(request: OperationRequest<LookupParameters>): Pa
   const asked = { system, version: given.version ?? input.version ?? instance?.version, code: given.code };
   const { languages, wildcardRefused } = languagesOf(request);
   const result = hintingConcepts(registry, [asked], () =>
-    lookup(registry, { system, version: asked.version, code: asked.code, languages, wildcardRefused, properties: input.property ?? [], useSupplements: input.useSupplement ?? [] }),
+    lookup(registry, { system: asked.system, version: asked.version, code: asked.code, languages, wildcardRefused, properties: input.property ?? [], useSupplements: input.useSupplement ?? [] }),
   );
   return render(result);
 }
