@@ -101,6 +101,26 @@ describe('no input causes a server error', () => {
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
   });
 
+  it('sends ASCII and non-ASCII answers byte for byte, small and over 16 kB (the body is written as Latin-1 only when it is ASCII)', async () => {
+    const display = 'Ostéoporose – 骨粗鬆症 🦴';
+    const concepts = (n: number) => Array.from({ length: n }, (_, i) => ({ code: `c${i}`, display: i === 0 ? display : `Concept ${i}` }));
+    for (const size of [1, 600]) {
+      const system = { resourceType: 'CodeSystem', url: 'http://example.org/cs/bytes', status: 'active', content: 'complete', concept: concepts(size) };
+      const res = await request(app)
+        .post('/fhir/ValueSet/$expand')
+        .set('Content-Type', 'application/fhir+json')
+        .send({ resourceType: 'Parameters', parameter: [{ name: 'valueSet', resource: { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: system.url }] } } }, { name: 'tx-resource', resource: system }] })
+        .expect(200);
+      expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.text)));
+      expect(res.body.expansion.contains[0].display).toBe(display);
+    }
+    for (const path of ['/fhir/CodeSystem/$lookup?system=http://www.ama-assn.org/go/cpt&code=0556T', '/fhir/ConceptMap/$translate?system=http://www.ama-assn.org/go/cpt&code=0556T&targetsystem=http://hl7.org/fhir/sid/icd-10-cm']) {
+      const res = await request(app).get(path).expect(200);
+      expect(res.headers['content-length']).toBe(String(res.text.length));
+      expect(res.text).toBe(JSON.stringify(res.body));
+    }
+  });
+
   it('puts the request id, CORS and security headers on every kind of response, once (a repeated one would read "*, *")', async () => {
     const html = { Accept: 'text/html' };
     const responses = await Promise.all([
