@@ -3,7 +3,8 @@
 // Each workload runs in pairs (service then baseline, the next pair the other way round), and the
 // ratio service/baseline is taken per pair: the median of the pairs is the figure, because load
 // from elsewhere on the machine moves both halves of a pair alike. Options: --pairs (4),
-// --duration (5 s per run), --connections (32). Figures depend on the machine and Node version.
+// --duration (5 s per run), --connections (32), --only (workloads whose name contains this text).
+// Figures depend on the machine and Node version.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,12 +19,15 @@ const CPT = 'http://www.ama-assn.org/go/cpt';
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const VS = 'http://fhir.bone-strength.org/ValueSet';
 const q = (o) => new URLSearchParams(o).toString();
-const WORKLOADS = [
+const ALL_WORKLOADS = [
   ['$lookup', `/fhir/CodeSystem/$lookup?${q({ system: CPT, code: '0556T' })}`],
   ['CodeSystem/$validate-code', `/fhir/CodeSystem/$validate-code?${q({ url: ICD, code: 'M81.0' })}`],
   ['ValueSet/$validate-code', `/fhir/ValueSet/$validate-code?${q({ url: `${VS}/cpt-0556t-diagnoses`, system: ICD, code: 'M81.0' })}`],
   ['$translate', `/fhir/ConceptMap/$translate?${q({ system: CPT, code: '0556T', targetsystem: ICD })}`],
 ];
+const only = option('only', '');
+const WORKLOADS = ALL_WORKLOADS.filter(([name]) => name.includes(only));
+if (WORKLOADS.length === 0) throw new Error(`--only ${only}: no workload is named so (${ALL_WORKLOADS.map(([n]) => n).join(', ')})`);
 
 function load(url) {
   return new Promise((resolve, reject) => {

@@ -39,6 +39,7 @@ export const CLIENT_ERRORS = {
   SEARCH_DATE_INVALID: { status: 400, type: 'invalid', template: "Invalid date '{0}' for search parameter '{1}'" },
   SEARCH_NOT_NON_NEGATIVE: { status: 400, type: 'invalid', template: "{0} must be a non-negative integer, not '{1}'" },
   SUMMARY_INVALID: { status: 400, type: 'invalid', template: "_summary must be one of true, false, text, data, count, not '{0}'" },
+  ELEMENTS_INVALID: { status: 400, type: 'invalid', template: "_elements lists element names (such as url,version,name or ValueSet.url), not '{0}'" },
   // batch Bundles
   BATCH_NOT_JSON: { status: 415, type: 'not-supported', template: 'POST a FHIR Bundle of type batch as application/fhir+json (or application/json)' },
   BATCH_NOT_BUNDLE: { status: 400, type: 'invalid', template: 'POST to the base URL takes a Bundle of type batch{0}' },

@@ -10,7 +10,7 @@ import { compiledOperation } from './operation-definitions';
 import { currentDeadline } from '../terminology/deadline';
 import { OperationCall, parameters, parseInputParameters, QueryValues } from './parameters';
 import type { ResourceCaches } from './resource-caches';
-import { searchResponse, searchsetBundle, summarize, SummaryMode } from './search';
+import { searchResponse, searchsetBundle, shownOf } from './search';
 
 /**
  * The FHIR interactions this server answers, free of any web framework: a plain request in, a
@@ -166,9 +166,7 @@ export class FhirDispatcher {
   private read(type: TerminologyResourceType, id: string, request: FhirRequest): FhirResponse {
     const resource = this.service.registry.read(type, id);
     if (!resource) throw clientError('RESOURCE_NOT_FOUND', [type, id]);
-    const summary = typeof request.query._summary === 'string' ? request.query._summary : undefined;
-    const shown = summary && summary !== 'false' && summary !== 'count' ? summarize(resource, summary as SummaryMode) : resource;
-    return ok(shown);
+    return ok(shownOf(request.query)(resource));
   }
 
   private search(type: TerminologyResourceType, request: FhirRequest): FhirResponse {

@@ -580,6 +580,66 @@ export function summarize<T extends Resource>(resource: T, mode: SummaryMode): T
 }
 
 // ---------------------------------------------------------------------------------------------
+// _elements
+
+const ELEMENT_NAME = /^(?:[A-Z][A-Za-z]*\.)?([a-z][A-Za-z0-9]*)(?:\[x\])?$/;
+
+/** The element names `_elements` asks for (comma-separated, repeatable; `url` or `ValueSet.url`; a choice by its stem). */
+function elementNames(query: SearchQuery): Set<string> | undefined {
+  const raw = query._elements;
+  if (raw === undefined) return undefined;
+  const names = new Set<string>();
+  for (const list of Array.isArray(raw) ? raw : [raw]) {
+    for (const token of list.split(',')) {
+      const name = token.trim();
+      if (!name) continue;
+      const match = ELEMENT_NAME.exec(name);
+      if (!match) throw clientError('ELEMENTS_INVALID', [name], '_elements');
+      names.add(match[1]);
+    }
+  }
+  return names;
+}
+
+/**
+ * `_elements`: the top-level elements named, with resourceType, id, meta and the elements the
+ * resource must have (min > 0, e.g. status), marked SUBSETTED. The resource given is never changed.
+ */
+export function selectElements<T extends Resource>(resource: T, names: ReadonlySet<string>): T {
+  const elements = summaryTable(resource.resourceType).get(resource.resourceType) ?? [];
+  const source = resource as unknown as JsonObject;
+  const result: JsonObject = {};
+  for (const [key, value] of Object.entries(source)) {
+    const element = elementFor(elements, key);
+    if (key === 'resourceType' || key === 'id' || key === 'meta' || (element && (element.min > 0 || names.has(element.name)))) result[key] = value;
+  }
+  result.meta = withSubsettedTag(source.meta);
+  const { resourceType, ...rest } = result;
+  return { resourceType, ...rest } as unknown as T;
+}
+
+/** How `_summary` is asked (checked: an unknown mode is a 400 naming it). */
+function summaryMode(query: SearchQuery): SummaryMode | undefined {
+  const summary = query._summary;
+  if (summary === undefined) return undefined;
+  if (typeof summary !== 'string' || !SUMMARY_MODES.has(summary)) throw clientError('SUMMARY_INVALID', [String(summary)], '_summary');
+  return summary as SummaryMode;
+}
+
+/**
+ * What a read or a search shows of a resource: the elements `_elements` names when it is given,
+ * else the `_summary` asked for, else the whole resource. (`_summary=count` shows no entries at all:
+ * the search answers it.)
+ */
+export function shownOf(query: SearchQuery): (resource: Resource) => Resource {
+  const names = elementNames(query);
+  if (names) return (resource) => selectElements(resource, names);
+  const summary = summaryMode(query);
+  if (summary === undefined || summary === 'false' || summary === 'count') return (resource) => resource;
+  return (resource) => summarize(resource, summary);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Bundle
 
 /** Entries per page when the client does not say (_count), and the most it may ask for. */
@@ -609,8 +669,8 @@ function pageUrl(baseUrl: string, resourceType: string, query: SearchQuery, offs
 
 /**
  * A search answered as a searchset Bundle: `_count` entries per page (100 by default, at most
- * 1000) from `_offset`, with `next` and `previous` links to the neighbouring pages; `_summary`
- * applied to each entry (`count`: the total only).
+ * 1000) from `_offset`, with `next` and `previous` links to the neighbouring pages; `_elements`
+ * or `_summary` applied to each entry (`_summary=count`: the total only).
  */
 export function searchResponse(
   resourceType: SearchableType,
@@ -619,12 +679,12 @@ export function searchResponse(
   options: { baseUrl: string; strict: boolean },
 ): Bundle {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const summary = typeof query._summary === 'string' ? query._summary : undefined;
-  if (summary !== undefined && !SUMMARY_MODES.has(summary)) throw clientError('SUMMARY_INVALID', [summary], '_summary');
+  const summary = summaryMode(query);
+  const shown = shownOf(query);
   const count = Math.min(nonNegativeInteger(query, '_count') ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const offset = nonNegativeInteger(query, '_offset') ?? 0;
   const matches = searchResources(resourceType, resources, query, options.strict);
-  const page = summary === 'count' ? [] : matches.slice(offset, offset + count).map((r) => (summary && summary !== 'false' ? summarize(r, summary as SummaryMode) : r));
+  const page = summary === 'count' ? [] : matches.slice(offset, offset + count).map(shown);
   const bundle = searchsetBundle(page, { total: matches.length, selfUrl: pageUrl(baseUrl, resourceType, query, offset, count), baseUrl });
   if (summary !== 'count' && count > 0) {
     if (offset + count < matches.length) bundle.link?.push({ relation: 'next', url: pageUrl(baseUrl, resourceType, query, offset + count, count) });

@@ -145,6 +145,35 @@ describe('search paging', () => {
   });
 });
 
+describe('_elements and _summary on reads and searches', () => {
+  const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
+
+  it('lists value sets with only the elements named, the mandatory ones, id and meta, tagged SUBSETTED', async () => {
+    const res = await request(app).get('/fhir/ValueSet').query({ url: `${VS}/cpt-0556t-diagnoses`, _elements: 'url,ValueSet.title' }).expect(200);
+    const vs = (res.body as Bundle).entry?.[0].resource as unknown as Record<string, unknown>;
+    expect(Object.keys(vs).sort()).toEqual(['id', 'meta', 'resourceType', 'status', 'title', 'url']);
+    expect((vs.meta as { tag: unknown[] }).tag).toContainEqual(SUBSETTED);
+  });
+
+  it('names a choice element by its stem, on a read and on a read in a batch alike', async () => {
+    const alone = await request(app).get('/fhir/ConceptMap/cpt-to-icd10cm').query({ _elements: 'source,target' }).expect(200);
+    expect(Object.keys(alone.body).sort()).toEqual(['id', 'meta', 'resourceType', 'sourceUri', 'status', 'targetUri']);
+    const batch: Bundle = { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: 'ConceptMap/cpt-to-icd10cm?_elements=source,target' } }] };
+    const res = await request(app).post('/fhir').send(batch).expect(200);
+    expect((res.body as Bundle).entry?.[0].resource).toEqual(alone.body);
+  });
+
+  it('takes _elements over _summary, and refuses a malformed _elements or _summary with a 400 naming it', async () => {
+    const both = await request(app).get('/fhir/CodeSystem/cpt').query({ _elements: 'concept', _summary: 'true' }).expect(200);
+    expect((both.body as CodeSystem).concept?.length).toBeGreaterThan(0);
+    const badElements = await request(app).get('/fhir/ValueSet').query({ _elements: 'url,1x' }).expect(400);
+    expect((badElements.body as OperationOutcome).issue[0].expression).toEqual(['_elements']);
+    expect(diagnostics(badElements.body as OperationOutcome)).toContain("'1x'");
+    const badSummary = await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').query({ _summary: 'maybe' }).expect(400);
+    expect((badSummary.body as OperationOutcome).issue[0].expression).toEqual(['_summary']);
+  });
+});
+
 describe('one dispatcher for every interaction', () => {
   it('answers a read in a batch exactly as it answers it alone', async () => {
     const alone = await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').expect(200);
