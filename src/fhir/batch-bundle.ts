@@ -3,6 +3,7 @@ import type { Bundle, BundleEntry, FhirResource, OperationOutcome, Resource } fr
 import { jsonLength } from './json-measure';
 import { clientError, clientErrorResponse, operationOutcome } from './operation-outcome';
 import type { QueryValues } from './parameters';
+import { nextTurn } from '../terminology/deadline';
 
 /**
  * A batch Bundle (POST [base]): each entry is a request of its own, answered in the same position
@@ -96,9 +97,6 @@ function statusLine(status: number): string {
 function failure(status: number, outcome: OperationOutcome): BundleEntry {
   return { response: { status: statusLine(status), outcome } };
 }
-
-/** Lets the event loop run (other requests, health checks) before the next entry. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Answer a batch Bundle, entry by entry, letting other requests in between entries: a batch of

@@ -7,7 +7,8 @@ import { clientError, clientErrorResponse, FhirError } from './operation-outcome
 import { OPERATIONS } from './operation-routes';
 import { cacheControlOperation, CacheControlParameters } from './operations/cache-control';
 import { compiledOperation } from './operation-definitions';
-import { currentDeadline } from '../terminology/deadline';
+import { currentDeadline, nextTurn } from '../terminology/deadline';
+import { problemOfSentResource, sentToPrepare, SentToPrepare } from './operations/context';
 import { OperationCall, parameters, parseInputParameters, QueryValues } from './parameters';
 import type { ResourceCaches } from './resource-caches';
 import { searchResponse, searchsetBundle, shownOf } from './search';
@@ -61,6 +62,12 @@ const ok = (resource: Resource): FhirResponse => ({ status: 200, resource });
 /** The base itself (`/`, or nothing): where a batch is posted. */
 const isBase = (path: string): boolean => path.split('/').every((s) => s === '');
 
+/** Whether a path names one of OPERATIONS, at type or instance level (`/ValueSet/$expand`, `/ValueSet/x/$expand`). */
+function namesOperation(path: string): boolean {
+  const segments = path.split('/').filter((s) => s !== '');
+  return (segments.length === 2 || segments.length === 3) && OPERATIONS.has(`${segments[0]}/${segments[segments.length - 1]}`);
+}
+
 /** A client's error as its response; anything else is a bug, thrown on. */
 function errorResponse(e: unknown): FhirResponse {
   const known = clientErrorResponse(e);
@@ -99,12 +106,40 @@ export class FhirDispatcher {
 
   /**
    * Answer a request; a client's error is a response too. Anything thrown (or rejected) from here
-   * is a bug. A batch is answered later (its entries a turn of the event loop apart); every other
+   * is a bug. A batch is answered later (its entries a turn of the event loop apart), and so is a
+   * request that sends large code systems (prepared first, see `prepared`); every other
    * interaction at once.
    */
   dispatch(request: FhirRequest): FhirResponse | Promise<FhirResponse> {
-    if (request.method === 'POST' && isBase(request.path)) return this.batch(request).catch(errorResponse);
+    if (request.method !== 'POST') return this.answer(request);
+    if (isBase(request.path)) return this.batch(request).catch(errorResponse);
+    const sent = request.form || !namesOperation(request.path) ? undefined : sentToPrepare(request.body);
+    if (sent) return this.prepared(request, sent).catch(errorResponse);
     return this.answer(request);
+  }
+
+  /**
+   * A request that sends large code systems: each is checked, then indexed (the index held until
+   * the answer), a turn of the event loop apart, and the request then runs on what is ready. The
+   * other clients wait for one step at a time rather than for the whole; the answer is the same.
+   */
+  private async prepared(request: FhirRequest, sent: SentToPrepare): Promise<FhirResponse> {
+    const deadline = currentDeadline();
+    const underDeadline = <T>(work: () => T): T => (deadline ? deadline.run(work) : work());
+    const registry = this.service.registry.overlay(sent.all, { check: problemOfSentResource });
+    const releases: Array<() => void> = [];
+    try {
+      for (const system of sent.large) {
+        await nextTurn();
+        if (underDeadline(() => problemOfSentResource(system)) !== undefined) continue; // the request says what is wrong with it
+        await nextTurn();
+        releases.push(underDeadline(() => registry.hold(system)));
+      }
+      await nextTurn();
+      return underDeadline(() => this.answer(request));
+    } finally {
+      for (const release of releases) release();
+    }
   }
 
   /** The resource answering an interaction other than a batch; a client's error is thrown (a web page shows it its own way). */

@@ -7,6 +7,8 @@ import type { RequestLimits } from './limits';
 import { responseFormat, sendResource } from './respond';
 
 const JSON_TYPES = ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'];
+/** A body larger than this is parsed, checked and answered in separate turns of the event loop. */
+const LARGE_BODY_BYTES = 1024 * 1024;
 
 /** The request as the dispatcher takes it: nothing of Express goes further. */
 function fhirRequest(req: Request, query: QueryValues): FhirRequest {
@@ -38,12 +40,15 @@ export function fhirEndpoint(dispatcher: FhirDispatcher, options: { bodyLimit: s
   const { limits } = options;
   const parseJson = express.json({ type: JSON_TYPES, limit: options.bodyLimit });
   const parseForm = express.urlencoded({ extended: false, limit: '1mb' });
-  const answer = (req: Request, res: Response, next: NextFunction): void => {
+  // before anything walks the body: a recursive walk of 100,000 nested levels overflows the stack
+  const checkDepth = (req: Request): void => {
+    if (typeof req.body === 'object' && req.body !== null) checkJsonDepth(req.body, limits.maxJsonDepth);
+  };
+  const answer = (req: Request, res: Response, next: NextFunction, depthChecked = false): void => {
     try {
       const query = req.query as QueryValues;
       const format = responseFormat(query, req.get('accept'));
-      // before anything walks the body: a recursive walk of 100,000 nested levels overflows the stack
-      if (typeof req.body === 'object' && req.body !== null) checkJsonDepth(req.body, limits.maxJsonDepth);
+      if (!depthChecked) checkDepth(req);
       const request = fhirRequest(req, query);
       const send = (response: FhirResponse): void => {
         sendResource(res, response.status, response.resource, format, limits.maxResponseBytes, response.headers);
@@ -55,8 +60,20 @@ export function fhirEndpoint(dispatcher: FhirDispatcher, options: { bodyLimit: s
       next(e);
     }
   };
+  // a large body's parse, its depth check and its answer each take a turn of the event loop of their own
+  const answerParsed = (req: Request, res: Response, next: NextFunction): void => {
+    if (Number(req.headers['content-length'] ?? 0) <= LARGE_BODY_BYTES) return answer(req, res, next);
+    setImmediate(() => {
+      try {
+        checkDepth(req);
+      } catch (e) {
+        return next(e);
+      }
+      setImmediate(() => answer(req, res, next, true));
+    });
+  };
   return (req, res, next) => {
     if (req.method !== 'POST') return answer(req, res, next);
-    parseJson(req, res, (e?: unknown) => (e ? next(e) : parseForm(req, res, (e2?: unknown) => (e2 ? next(e2) : answer(req, res, next)))));
+    parseJson(req, res, (e?: unknown) => (e ? next(e) : parseForm(req, res, (e2?: unknown) => (e2 ? next(e2) : answerParsed(req, res, next)))));
   };
 }

@@ -50,3 +50,6 @@ export function checkDeadline(): void {
   if (current === undefined || ++calls % STEPS_PER_LOOK !== 0) return;
   current.check();
 }
+
+/** Resolves on a later turn of the event loop, after the I/O waiting now (other clients, probes) is served. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -72,6 +72,14 @@ export const SENT_INDEX_CACHE_BYTES = sentIndexCache.stats().maxBytes;
 /** An index holds about this many heap bytes per character of its code system's JSON (measured on 100,000 concepts). */
 const INDEX_BYTES_PER_JSON_CHARACTER = 8;
 
+/** Indexes of request content held for the requests that prepared them (see TerminologyRegistry.hold), by content key. */
+const heldIndexes = new Map<string, { index: CodeSystemIndex; holders: number }>();
+
+/** How many indexes are held for requests now (0 once every request that held one is answered). */
+export function heldIndexCount(): number {
+  return heldIndexes.size;
+}
+
 /** The estimated size of each index of request content; the server's own indexes are kept anyway. */
 const requestIndexSizes = new WeakMap<CodeSystemIndex, number>();
 
@@ -350,9 +358,9 @@ export class TerminologyRegistry {
 
   /** Index a resource; indexes of the server's content are kept, those of request content cached by hash. */
   index(resource: CodeSystem): CodeSystemIndex {
-    const supplements = this.supplementsFor(resource.url ?? '').filter((s) => supplementApplies(s, resource));
-    const owner = this.ownerOf(resource);
-    if (!owner.requestScoped && !supplements.some((s) => this.ownerOf(s).requestScoped)) {
+    const { supplements, sent } = this.indexScope(resource);
+    if (!sent) {
+      const owner = this.ownerOf(resource);
       let kept = owner.indexes.get(resource);
       if (!kept) {
         kept = buildIndex(applySupplements(resource, supplements));
@@ -360,14 +368,36 @@ export class TerminologyRegistry {
       }
       return kept;
     }
-    const { key, jsonLength } = contentKey(resource, supplements);
-    const cached = sentIndexCache.get(key);
+    const cached = heldIndexes.get(sent.key)?.index ?? sentIndexCache.get(sent.key);
     if (cached) return cached;
     const index = buildIndex(applySupplements(resource, supplements));
-    const bytes = jsonLength * INDEX_BYTES_PER_JSON_CHARACTER;
+    const bytes = sent.jsonLength * INDEX_BYTES_PER_JSON_CHARACTER;
     requestIndexSizes.set(index, bytes);
-    sentIndexCache.set(key, index, bytes);
+    sentIndexCache.set(sent.key, index, bytes);
     return index;
+  }
+
+  /**
+   * Index a code system a request sends before the request runs, and hold that index until the
+   * returned release is called (when the request is answered), whatever the index cache's bound:
+   * a request's long work can then be done a turn of the event loop apart.
+   */
+  hold(resource: CodeSystem): () => void {
+    const { sent } = this.indexScope(resource);
+    if (!sent) return () => undefined;
+    const held = heldIndexes.get(sent.key) ?? { index: this.index(resource), holders: 0 };
+    held.holders++;
+    heldIndexes.set(sent.key, held);
+    return () => {
+      if (--held.holders === 0 && heldIndexes.get(sent.key) === held) heldIndexes.delete(sent.key);
+    };
+  }
+
+  /** The supplements an index of the code system applies, and for request content its key by content. */
+  private indexScope(resource: CodeSystem): { supplements: CodeSystem[]; sent?: { key: string; jsonLength: number } } {
+    const supplements = this.supplementsFor(resource.url ?? '').filter((s) => supplementApplies(s, resource));
+    const requestContent = this.ownerOf(resource).requestScoped || supplements.some((s) => this.ownerOf(s).requestScoped);
+    return requestContent ? { supplements, sent: contentKey(resource, supplements) } : { supplements };
   }
 
   /** Check a resource in whichever overlay of the chain it came from. */

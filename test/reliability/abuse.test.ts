@@ -5,7 +5,10 @@ import { loadResources } from '../../src/content/load-resources';
 import { createApp } from '../../src/http/app';
 import { DEFAULT_LIMITS, ServiceLimits } from '../../src/http/limits';
 import { CacheStats } from '../../src/terminology/bounded-cache';
-import { sentIndexCache, TerminologyRegistry } from '../../src/terminology/registry';
+import { FhirDispatcher, FhirResponse } from '../../src/fhir/dispatcher';
+import { PREPARE_ABOVE_CONCEPTS } from '../../src/fhir/operations/context';
+import { ResourceCaches } from '../../src/fhir/resource-caches';
+import { heldIndexCount, sentIndexCache, TerminologyRegistry } from '../../src/terminology/registry';
 import { MAX_UCUM_CODE_LENGTH, ucumUnitCache } from '../../src/terminology/ucum';
 import { quietLogger, RESOURCES_DIR } from '../api/test-app';
 import { HealthPoller, listeningApp, send } from './serving';
@@ -167,6 +170,37 @@ describe('one client cannot stall or sink the service', () => {
     }
   });
 
+  it('a request sending a large code system is answered the same when it is prepared a step at a time, and holds nothing after', async () => {
+    const size = PREPARE_ABOVE_CONCEPTS + 5000;
+    const cs = codeSystem('http://example.org/prepared', Array.from({ length: size }, (_, k) => `P${k}`));
+    const body = expandWith(cs, { property: 'code', op: 'regex', value: 'P1.*' }, 3);
+    expect(body.length).toBeGreaterThan(1024 * KiB); // the HTTP edge yields between parse, depth check and answer too
+    const res = await send(base, '/fhir/ValueSet/$expand', body);
+    expect(res.status).toBe(200);
+    expect((res.body.expansion as { total: number }).total).toBe([...Array(size).keys()].filter((k) => String(k).startsWith('1')).length);
+    expect((res.body.expansion as { contains: Array<{ code: string }> }).contains.map((c) => c.code)).toEqual(['P1', 'P10', 'P11']);
+    expect(heldIndexCount()).toBe(0);
+    // a sent code system with a problem is not indexed ahead: the request says what is wrong
+    const broken = codeSystem('http://example.org/prepared-broken', Array.from({ length: size }, (_, k) => `B${k}`), { status: 'nonsense' as CodeSystem['status'] });
+    const refused = await send(base, '/fhir/ValueSet/$expand', expandWith(broken, { property: 'code', op: 'regex', value: 'B1.*' }, 3));
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect(outcomeText(refused.body)).toMatch(/status/);
+    expect(heldIndexCount()).toBe(0);
+  });
+
+  it('lets other work in between the steps of a request that sends a large code system', async () => {
+    const dispatcher = new FhirDispatcher({ registry: new TerminologyRegistry(loadResources([RESOURCES_DIR])), caches: new ResourceCaches(), baseUrl: 'http://localhost/fhir', softwareVersion: 'test', onBatchEntryBug: () => undefined });
+    const cs = codeSystem('http://example.org/turns', Array.from({ length: PREPARE_ABOVE_CONCEPTS + 1000 }, (_, k) => `T${k}`));
+    const order: string[] = [];
+    const pending = dispatcher.dispatch({ method: 'POST', path: '/ValueSet/$expand', query: {}, headers: {}, body: JSON.parse(expandWith(cs, { property: 'code', op: '=', value: 'T7' })) as unknown });
+    setImmediate(() => order.push('another client'));
+    const response: FhirResponse = await pending;
+    order.push('the answer');
+    expect(response.status).toBe(200);
+    expect(order).toEqual(['another client', 'the answer']);
+  });
+
   it('$cache-control caches holding a code system each stay within their bytes; the least recently used are dropped', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -239,11 +273,15 @@ describe('a request past its processing deadline or the response bytes', () => {
       limits: { ...DEFAULT_LIMITS, request: { ...DEFAULT_LIMITS.request, ...request } },
     });
 
-  it('is a 422 too-costly naming REQUEST_DEADLINE_MS', async () => {
-    const cs = codeSystem('http://example.org/slow', Array.from({ length: 20_000 }, (_, k) => `S${k}`));
+  it.each([
+    ['answered at once', 20_000],
+    ['prepared a step at a time', PREPARE_ABOVE_CONCEPTS + 10_000],
+  ])('is a 422 too-costly naming REQUEST_DEADLINE_MS (a request %s)', async (_, size) => {
+    const cs = codeSystem('http://example.org/slow', Array.from({ length: size }, (_, k) => `S${k}`));
     const res = await request(appWith({ requestDeadlineMs: 1 })).post('/fhir/ValueSet/$expand').set('Content-Type', 'application/fhir+json').send(expandWith(cs, { property: 'code', op: 'regex', value: 'S.*9' }, 1));
     expect(res.status).toBe(422);
     expect(json(res.body)).toMatch(/too-costly.*REQUEST_DEADLINE_MS/);
+    expect(heldIndexCount()).toBe(0);
   });
 
   it('is a 422 naming MAX_RESPONSE_BYTES when the answer would be too large', async () => {
