@@ -144,6 +144,15 @@ await measure(
   Array.from({ length: largeRequests }, (_, i) => () => send('/fhir/ValueSet/$expand', expandWith(codeSystem(`http://example.org/large-${i}`, Array.from({ length: 100_000 }, (_, k) => `L${i}-${k}`)), { property: 'code', op: 'regex', value: `L${i}-1.*` }))),
 );
 
+// 5b. a large inline concept map, forwards and backwards
+const largeMap = { resourceType: 'ConceptMap', url: 'http://example.org/large-map', status: 'active', group: [{ source: 'http://example.org/a', target: 'http://example.org/b', element: Array.from({ length: 200_000 }, (_, k) => ({ code: `A${k}`, target: [{ code: `B${k}`, equivalence: 'equivalent' }] })) }] };
+const translateWith = (asked) => json({ resourceType: 'Parameters', parameter: [{ name: 'conceptMap', resource: largeMap }, ...asked] });
+const mapForward = translateWith([{ name: 'system', valueUri: 'http://example.org/a' }, { name: 'code', valueCode: 'A7' }]);
+await measure(`inline ConceptMap of 200,000 elements (${(mapForward.length / 1e6).toFixed(1)} MB), $translate forwards then backwards`, [
+  () => send('/fhir/ConceptMap/$translate', mapForward),
+  () => send('/fhir/ConceptMap/$translate', translateWith([{ name: 'system', valueUri: 'http://example.org/b' }, { name: 'code', valueCode: 'B7' }, { name: 'reverse', valueBoolean: true }])),
+]);
+
 // 6. $cache-control caches holding one 4.4 MB code system each
 const cached = codeSystem('http://example.org/cached', Array.from({ length: 75_000 }, (_, k) => `K${k}`));
 const startBody = (i) => json({ resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { ...cached, version: String(i) } }] });

@@ -7,8 +7,10 @@ import { clientError, clientErrorResponse, FhirError } from './operation-outcome
 import { OPERATIONS } from './operation-routes';
 import { cacheControlOperation, CacheControlParameters } from './operations/cache-control';
 import { compiledOperation } from './operation-definitions';
-import { currentDeadline, nextTurn } from '../terminology/deadline';
-import { problemOfSentResource, sentToPrepare, SentToPrepare } from './operations/context';
+import { currentDeadline, nextTurn, TimeSlices } from '../terminology/deadline';
+import { problemOfSentResource, resourcesSent } from './operations/context';
+import { contentHash } from '../terminology/registry';
+import { mapIndexSteps } from '../terminology/translate';
 import { OperationCall, parameters, parseInputParameters, QueryValues } from './parameters';
 import type { ResourceCaches } from './resource-caches';
 import { searchResponse, searchsetBundle, shownOf } from './search';
@@ -26,8 +28,13 @@ export interface FhirRequest {
   /** A parsed JSON body, or form fields when `form` is set. */
   body?: unknown;
   form?: boolean;
+  /** The size of the body as received, when known: a large one is answered in steps (see FhirDispatcher.prepared). */
+  bodyBytes?: number;
   headers: Readonly<Record<string, string | undefined>>;
 }
+
+/** A request body larger than this is answered in steps, a turn of the event loop apart (parse, checks, indexes, the operation). */
+export const LARGE_BODY_BYTES = 1024 * 1024;
 
 export interface FhirResponse {
   status: number;
@@ -113,29 +120,40 @@ export class FhirDispatcher {
   dispatch(request: FhirRequest): FhirResponse | Promise<FhirResponse> {
     if (request.method !== 'POST') return this.answer(request);
     if (isBase(request.path)) return this.batch(request).catch(errorResponse);
-    const sent = request.form || !namesOperation(request.path) ? undefined : sentToPrepare(request.body);
-    if (sent) return this.prepared(request, sent).catch(errorResponse);
+    if (!request.form && (request.bodyBytes ?? 0) > LARGE_BODY_BYTES && namesOperation(request.path)) return this.prepared(request).catch(errorResponse);
     return this.answer(request);
   }
 
   /**
-   * A request that sends large code systems: each is checked, then indexed (the index held until
-   * the answer), a turn of the event loop apart, and the request then runs on what is ready. The
-   * other clients wait for one step at a time rather than for the whole; the answer is the same.
+   * An operation whose body is large: each resource it sends is hashed, checked and indexed (code
+   * systems' indexes held until the answer, maps' indexes built a slice at a time), with a turn of
+   * the event loop between steps once 10 ms have passed, and the operation then runs on what is
+   * ready. The other clients wait for one step at a time rather than for the whole; the answer is
+   * the same.
    */
-  private async prepared(request: FhirRequest, sent: SentToPrepare): Promise<FhirResponse> {
+  private async prepared(request: FhirRequest): Promise<FhirResponse> {
     const deadline = currentDeadline();
     const underDeadline = <T>(work: () => T): T => (deadline ? deadline.run(work) : work());
-    const registry = this.service.registry.overlay(sent.all, { check: problemOfSentResource });
+    const sent = underDeadline(() => resourcesSent(request.body));
+    const registry = this.service.registry.overlay(sent, { check: problemOfSentResource });
     const releases: Array<() => void> = [];
     try {
-      for (const system of sent.large) {
-        await nextTurn();
-        if (underDeadline(() => problemOfSentResource(system)) !== undefined) continue; // the request says what is wrong with it
-        await nextTurn();
-        releases.push(underDeadline(() => registry.hold(system)));
-      }
       await nextTurn();
+      const slices = new TimeSlices();
+      for (const resource of sent) {
+        await slices.pause();
+        underDeadline(() => contentHash(resource));
+        await slices.pause();
+        if (underDeadline(() => problemOfSentResource(resource)) !== undefined) continue; // the operation says what is wrong with it
+        if (resource.resourceType === 'CodeSystem') {
+          await slices.pause();
+          releases.push(underDeadline(() => registry.hold(resource)));
+        } else if (resource.resourceType === 'ConceptMap') {
+          const steps = mapIndexSteps(resource);
+          while (!underDeadline(() => steps.next()).done) await slices.pause();
+        }
+      }
+      await slices.pause();
       return underDeadline(() => this.answer(request));
     } finally {
       for (const release of releases) release();

@@ -264,6 +264,11 @@ function valueOf(p: ParametersParameter, spec: ParameterSpec): ParameterValue {
   throw clientError('PARAMETER_NO_VALUE', [name, type], name);
 }
 
+/** More parameters than MAX_PARAMETERS is a 422 naming the limit. */
+export function checkParameterCount(list: readonly unknown[]): void {
+  if (list.length > parameterLimits.maxParameters) throw clientError('TOO_MANY_PARAMETERS', [list.length, parameterLimits.maxParameters]);
+}
+
 function parseBody(operation: CompiledOperation, body: unknown, strict: boolean): InputRecord {
   if (!body || typeof body !== 'object' || (body as Resource).resourceType !== 'Parameters') {
     throw clientError('BODY_NOT_PARAMETERS');
@@ -273,7 +278,7 @@ function parseBody(operation: CompiledOperation, body: unknown, strict: boolean)
     throw clientError('PARAMETERS_NOT_ARRAY', [], 'Parameters.parameter');
   }
   const list = params.parameter ?? [];
-  if (list.length > parameterLimits.maxParameters) throw clientError('TOO_MANY_PARAMETERS', [list.length, parameterLimits.maxParameters]);
+  checkParameterCount(list);
   const record: InputRecord = {};
   for (const [i, p] of list.entries()) {
     if (!p || typeof p !== 'object' || typeof p.name !== 'string') {

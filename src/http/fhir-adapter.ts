@@ -1,5 +1,5 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import { FhirDispatcher, FhirRequest, FhirResponse } from '../fhir/dispatcher';
+import { FhirDispatcher, FhirRequest, FhirResponse, LARGE_BODY_BYTES } from '../fhir/dispatcher';
 import type { QueryValues } from '../fhir/parameters';
 import { checkJsonDepth } from '../fhir/json-measure';
 import { Deadline } from '../terminology/deadline';
@@ -7,8 +7,9 @@ import type { RequestLimits } from './limits';
 import { responseFormat, sendResource } from './respond';
 
 const JSON_TYPES = ['application/json', 'application/fhir+json', 'application/json+fhir', 'application/*+json'];
-/** A body larger than this is parsed, checked and answered in separate turns of the event loop. */
-const LARGE_BODY_BYTES = 1024 * 1024;
+
+/** The size of each JSON body as received (chunked uploads too), told by the parser. */
+const bodySizes = new WeakMap<Request, number>();
 
 /** The request as the dispatcher takes it: nothing of Express goes further. */
 function fhirRequest(req: Request, query: QueryValues): FhirRequest {
@@ -27,6 +28,7 @@ function fhirRequest(req: Request, query: QueryValues): FhirRequest {
       // the JSON parser leaves an empty object when it did not read the body (another content type)
       const emptyObject = typeof body === 'object' && body !== null && Object.keys(body).length === 0;
       if (body !== undefined && !(emptyObject && !req.is(['json', 'application/fhir+json']))) request.body = body;
+      request.bodyBytes = bodySizes.get(req);
     }
   }
   return request;
@@ -38,7 +40,7 @@ function fhirRequest(req: Request, query: QueryValues): FhirRequest {
  */
 export function fhirEndpoint(dispatcher: FhirDispatcher, options: { bodyLimit: string | number; limits: RequestLimits }): RequestHandler {
   const { limits } = options;
-  const parseJson = express.json({ type: JSON_TYPES, limit: options.bodyLimit });
+  const parseJson = express.json({ type: JSON_TYPES, limit: options.bodyLimit, verify: (req, _res, raw) => void bodySizes.set(req as Request, raw.length) });
   const parseForm = express.urlencoded({ extended: false, limit: '1mb' });
   // before anything walks the body: a recursive walk of 100,000 nested levels overflows the stack
   const checkDepth = (req: Request): void => {
@@ -62,7 +64,7 @@ export function fhirEndpoint(dispatcher: FhirDispatcher, options: { bodyLimit: s
   };
   // a large body's parse, its depth check and its answer each take a turn of the event loop of their own
   const answerParsed = (req: Request, res: Response, next: NextFunction): void => {
-    if (Number(req.headers['content-length'] ?? 0) <= LARGE_BODY_BYTES) return answer(req, res, next);
+    if ((bodySizes.get(req) ?? 0) <= LARGE_BODY_BYTES) return answer(req, res, next);
     setImmediate(() => {
       try {
         checkDepth(req);

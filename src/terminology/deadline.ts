@@ -53,3 +53,20 @@ export function checkDeadline(): void {
 
 /** Resolves on a later turn of the event loop, after the I/O waiting now (other clients, probes) is served. */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Work done in many steps that takes a turn of the event loop once `sliceMs` have passed since the
+ * last one: small steps run back to back, and no run of them holds the loop much longer than that.
+ */
+export class TimeSlices {
+  private since = performance.now();
+
+  constructor(private readonly sliceMs = 10) {}
+
+  /** Call between steps: resolves at once while the slice lasts, on a later turn once it is spent. */
+  async pause(): Promise<void> {
+    if (performance.now() - this.since < this.sliceMs) return;
+    await nextTurn();
+    this.since = performance.now();
+  }
+}

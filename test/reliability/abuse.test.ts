@@ -5,8 +5,7 @@ import { loadResources } from '../../src/content/load-resources';
 import { createApp } from '../../src/http/app';
 import { DEFAULT_LIMITS, ServiceLimits } from '../../src/http/limits';
 import { CacheStats } from '../../src/terminology/bounded-cache';
-import { FhirDispatcher, FhirResponse } from '../../src/fhir/dispatcher';
-import { PREPARE_ABOVE_CONCEPTS } from '../../src/fhir/operations/context';
+import { FhirDispatcher, FhirResponse, LARGE_BODY_BYTES } from '../../src/fhir/dispatcher';
 import { ResourceCaches } from '../../src/fhir/resource-caches';
 import { heldIndexCount, sentIndexCache, TerminologyRegistry } from '../../src/terminology/registry';
 import { MAX_UCUM_CODE_LENGTH, ucumUnitCache } from '../../src/terminology/ucum';
@@ -171,10 +170,10 @@ describe('one client cannot stall or sink the service', () => {
   });
 
   it('a request sending a large code system is answered the same when it is prepared a step at a time, and holds nothing after', async () => {
-    const size = PREPARE_ABOVE_CONCEPTS + 5000;
+    const size = 25_000;
     const cs = codeSystem('http://example.org/prepared', Array.from({ length: size }, (_, k) => `P${k}`));
     const body = expandWith(cs, { property: 'code', op: 'regex', value: 'P1.*' }, 3);
-    expect(body.length).toBeGreaterThan(1024 * KiB); // the HTTP edge yields between parse, depth check and answer too
+    expect(body.length).toBeGreaterThan(LARGE_BODY_BYTES);
     const res = await send(base, '/fhir/ValueSet/$expand', body);
     expect(res.status).toBe(200);
     expect((res.body.expansion as { total: number }).total).toBe([...Array(size).keys()].filter((k) => String(k).startsWith('1')).length);
@@ -189,11 +188,33 @@ describe('one client cannot stall or sink the service', () => {
     expect(heldIndexCount()).toBe(0);
   });
 
+  it('a request sending a large concept map is answered the same, forwards and backwards, when its index is built a slice at a time', async () => {
+    const size = 45_000;
+    const map = {
+      resourceType: 'ConceptMap',
+      url: 'http://example.org/large-map',
+      status: 'active',
+      group: [{ source: 'http://example.org/a', target: 'http://example.org/b', element: Array.from({ length: size }, (_, k) => ({ code: `A${k}`, target: [{ code: `B${k % 1000}`, equivalence: 'equivalent' }] })) }],
+    };
+    const translate = (asked: Array<{ name: string; valueUri?: string; valueCode?: string; valueBoolean?: boolean }>): string => json({ resourceType: 'Parameters', parameter: [{ name: 'conceptMap', resource: map }, ...asked] });
+    const forward = translate([{ name: 'system', valueUri: 'http://example.org/a' }, { name: 'code', valueCode: 'A44321' }]);
+    expect(forward.length).toBeGreaterThan(LARGE_BODY_BYTES);
+    const there = await send(base, '/fhir/ConceptMap/$translate', forward);
+    expect(there.status).toBe(200);
+    expect(json(there.body)).toContain('"code":"B321"');
+    const back = await send(base, '/fhir/ConceptMap/$translate', translate([{ name: 'system', valueUri: 'http://example.org/b' }, { name: 'code', valueCode: 'B7' }, { name: 'reverse', valueBoolean: true }]));
+    expect(back.status).toBe(200);
+    const sources = ((back.body.parameter as Array<{ name: string; part?: Array<{ name: string; valueCoding?: { code: string } }> }>) ?? []).filter((p) => p.name === 'match');
+    expect(sources).toHaveLength(size / 1000);
+    expect(sources.map((m) => m.part?.find((p) => p.name === 'concept')?.valueCoding?.code)).toEqual(Array.from({ length: size / 1000 }, (_, k) => `A${k * 1000 + 7}`));
+  });
+
   it('lets other work in between the steps of a request that sends a large code system', async () => {
     const dispatcher = new FhirDispatcher({ registry: new TerminologyRegistry(loadResources([RESOURCES_DIR])), caches: new ResourceCaches(), baseUrl: 'http://localhost/fhir', softwareVersion: 'test', onBatchEntryBug: () => undefined });
-    const cs = codeSystem('http://example.org/turns', Array.from({ length: PREPARE_ABOVE_CONCEPTS + 1000 }, (_, k) => `T${k}`));
+    const cs = codeSystem('http://example.org/turns', Array.from({ length: 25_000 }, (_, k) => `T${k}`));
+    const body = expandWith(cs, { property: 'code', op: '=', value: 'T7' });
     const order: string[] = [];
-    const pending = dispatcher.dispatch({ method: 'POST', path: '/ValueSet/$expand', query: {}, headers: {}, body: JSON.parse(expandWith(cs, { property: 'code', op: '=', value: 'T7' })) as unknown });
+    const pending = dispatcher.dispatch({ method: 'POST', path: '/ValueSet/$expand', query: {}, headers: {}, body: JSON.parse(body) as unknown, bodyBytes: body.length });
     setImmediate(() => order.push('another client'));
     const response: FhirResponse = await pending;
     order.push('the answer');
@@ -275,7 +296,7 @@ describe('a request past its processing deadline or the response bytes', () => {
 
   it.each([
     ['answered at once', 20_000],
-    ['prepared a step at a time', PREPARE_ABOVE_CONCEPTS + 10_000],
+    ['prepared a step at a time', 30_000],
   ])('is a 422 too-costly naming REQUEST_DEADLINE_MS (a request %s)', async (_, size) => {
     const cs = codeSystem('http://example.org/slow', Array.from({ length: size }, (_, k) => `S${k}`));
     const res = await request(appWith({ requestDeadlineMs: 1 })).post('/fhir/ValueSet/$expand').set('Content-Type', 'application/fhir+json').send(expandWith(cs, { property: 'code', op: 'regex', value: 'S.*9' }, 1));

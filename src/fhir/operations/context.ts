@@ -8,6 +8,7 @@ import { splitCanonical } from '../../terminology/versions';
 import { issue, TerminologyError } from '../../terminology/issues';
 import { HintedError, valueSetHint, withHint } from '../error-hints';
 import { clientError } from '../operation-outcome';
+import { checkParameterCount } from '../parameters';
 import type { ResourceCaches } from '../resource-caches';
 
 /** The parameters the HL7 terminology ecosystem adds to the R4 operations (see ECOSYSTEM_PARAMETERS). */
@@ -120,54 +121,17 @@ export function problemOfSentResource(resource: Resource): string | undefined {
   return problem;
 }
 
-/**
- * A request that sends code systems of more concepts than this, all told, has them checked and
- * indexed before it runs, a turn of the event loop apart (see FhirDispatcher): each step of a
- * 100,000-concept code system takes 50-120 ms, which the other clients would otherwise wait for
- * all at once.
- */
-export const PREPARE_ABOVE_CONCEPTS = 20_000;
-
-/** What a request sends that is worth preparing: its large code systems, and all it sends (they resolve against each other). */
-export interface SentToPrepare {
-  large: CodeSystem[];
-  all: TerminologyResource[];
-}
-
-/** The concepts of a code system, counted until there are `enough` (nested ones too). */
-function conceptsUpTo(system: CodeSystem, enough: number): number {
-  let count = 0;
-  const stack: unknown[] = [system.concept];
-  while (stack.length && count < enough) {
-    const concepts = stack.pop();
-    if (!Array.isArray(concepts)) continue;
-    count += concepts.length;
-    for (const c of concepts as unknown[]) {
-      const nested = (c as { concept?: unknown } | null)?.concept;
-      if (Array.isArray(nested)) stack.push(nested);
-    }
-  }
-  return count;
-}
-
-/** The resources a Parameters body sends (tx-resource), when their code systems are large enough to prepare. */
-export function sentToPrepare(body: unknown): SentToPrepare | undefined {
+/** The terminology resources a Parameters body carries (tx-resource, valueSet, conceptMap, ...), in order; more parameters than MAX_PARAMETERS is a 422. */
+export function resourcesSent(body: unknown): TerminologyResource[] {
   const parameters = (body as { parameter?: unknown } | null)?.parameter;
-  if (!Array.isArray(parameters)) return undefined;
-  const all: TerminologyResource[] = [];
-  for (const p of parameters as Array<{ name?: unknown; resource?: unknown } | null>) {
-    const resource = p?.name === 'tx-resource' ? (p.resource as { resourceType?: string } | undefined) : undefined;
-    if (resource && typeof resource === 'object' && isTerminologyResource(resource)) all.push(resource);
+  if (!Array.isArray(parameters)) return [];
+  checkParameterCount(parameters); // a request past MAX_PARAMETERS is refused before anything is prepared
+  const sent: TerminologyResource[] = [];
+  for (const p of parameters as unknown[]) {
+    const resource = (p as { resource?: unknown } | null)?.resource;
+    if (typeof resource === 'object' && resource !== null && isTerminologyResource(resource)) sent.push(resource);
   }
-  let total = 0;
-  const large: CodeSystem[] = [];
-  for (const r of all) {
-    if (r.resourceType !== 'CodeSystem') continue;
-    const concepts = conceptsUpTo(r, PREPARE_ABOVE_CONCEPTS + 1);
-    total += concepts;
-    if (concepts > 1000) large.push(r);
-  }
-  return total > PREPARE_ABOVE_CONCEPTS ? { large, all } : undefined;
+  return sent;
 }
 
 /** The displayLanguage parameter, refused the same way by every operation when it is not a list of language tags. */
