@@ -69,6 +69,13 @@ const ok = (resource: Resource): FhirResponse => ({ status: 200, resource });
 /** The base itself (`/`, or nothing): where a batch is posted. */
 const isBase = (path: string): boolean => path.split('/').every((s) => s === '');
 
+/** Does an If-None-Match header name the tag (weak comparison, as HTTP has it for GET; `*` names any)? */
+export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const opaque = (tag: string): string => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+}
+
 /** Whether a path names one of OPERATIONS, at type or instance level (`/ValueSet/$expand`, `/ValueSet/x/$expand`). */
 function namesOperation(path: string): boolean {
   const segments = path.split('/').filter((s) => s !== '');
@@ -216,10 +223,16 @@ export class FhirDispatcher {
     return ok(route.run(call, context));
   }
 
+  /**
+   * A read answers with an ETag (a weak one: a digest of what is shown, the same until the content
+   * changes); asked again with that tag in If-None-Match, it answers 304 without the resource.
+   */
   private read(type: TerminologyResourceType, id: string, request: FhirRequest): FhirResponse {
     const resource = this.service.registry.read(type, id);
     if (!resource) throw clientError('RESOURCE_NOT_FOUND', [type, id]);
-    return ok(shownOf(request.query)(resource));
+    const shown = shownOf(request.query)(resource);
+    const etag = `W/"${contentHash(shown).slice(0, 32)}"`;
+    return { status: matchesEntityTag(request.headers['if-none-match'], etag) ? 304 : 200, resource: shown, headers: { ETag: etag } };
   }
 
   private search(type: TerminologyResourceType, request: FhirRequest): FhirResponse {
@@ -263,7 +276,8 @@ export class FhirDispatcher {
     const deadline = currentDeadline();
     const entry = (e: BatchEntryRequest): { status: number; resource: FhirResource } => {
       if (isBase(e.path)) throw clientError('BATCH_IN_BATCH');
-      const answer = () => this.answer({ ...e, headers: request.headers });
+      // an entry is conditional only by what it says itself, never by the batch's own headers
+      const answer = () => this.answer({ ...e, headers: { ...request.headers, 'if-none-match': undefined } });
       const response = deadline ? deadline.run(answer) : answer();
       return { status: response.status, resource: response.resource as FhirResource };
     };

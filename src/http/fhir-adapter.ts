@@ -17,7 +17,7 @@ function fhirRequest(req: Request, query: QueryValues): FhirRequest {
     method: req.method === 'HEAD' ? 'GET' : req.method,
     path: req.path,
     query,
-    headers: { 'accept-language': req.get('accept-language'), 'x-cache-id': req.get('x-cache-id'), prefer: req.get('prefer') },
+    headers: { 'accept-language': req.get('accept-language'), 'x-cache-id': req.get('x-cache-id'), prefer: req.get('prefer'), 'if-none-match': req.get('if-none-match') },
   };
   if (req.method === 'POST') {
     const body: unknown = req.body;

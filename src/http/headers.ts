@@ -5,14 +5,14 @@ import { requestIdOf } from './logging';
 /** On every response: CORS for browser apps on any origin (and the headers they may read), and the security headers. */
 const ON_EVERY_RESPONSE: readonly string[] = [
   'Access-Control-Allow-Origin', '*',
-  'Access-Control-Expose-Headers', 'X-Cache-Id, X-Request-Id, Allow',
+  'Access-Control-Expose-Headers', 'X-Cache-Id, X-Request-Id, Allow, ETag',
   'X-Content-Type-Options', 'nosniff',
   'Referrer-Policy', 'no-referrer',
 ];
 
 /** On a CORS preflight (OPTIONS) only: what a browser app may send. */
 const PREFLIGHT_HEADERS: [string, string][] = [
-  ['Access-Control-Allow-Headers', 'Content-Type, Accept, Accept-Language, Authorization, Prefer, X-Cache-Id, X-Request-Id'],
+  ['Access-Control-Allow-Headers', 'Content-Type, Accept, Accept-Language, Authorization, Prefer, If-None-Match, X-Cache-Id, X-Request-Id'],
   ['Access-Control-Allow-Methods', 'GET, POST, OPTIONS'],
   ['Access-Control-Max-Age', '600'],
 ];

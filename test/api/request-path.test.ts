@@ -174,6 +174,32 @@ describe('_elements and _summary on reads and searches', () => {
   });
 });
 
+describe('conditional read', () => {
+  it('answers a read with an ETag, and 304 without a body when asked again with it', async () => {
+    const first = await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"[0-9a-f]{32}"$/);
+    expect(first.headers['access-control-expose-headers']).toMatch(/ETag/);
+    const again = await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').set('If-None-Match', etag).expect(304);
+    expect(again.text).toBe('');
+    expect(again.headers.etag).toBe(etag);
+    await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').set('If-None-Match', `"other", ${etag.slice(2)}`).expect(304);
+    await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').set('If-None-Match', 'W/"other"').expect(200);
+    await request(app).get('/fhir/ValueSet/cpt-0557t-diagnoses').set('If-None-Match', etag).expect(200);
+  });
+
+  it('tags each representation apart, and leaves batch entries alone', async () => {
+    const whole = await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').expect(200);
+    const subset = await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').query({ _elements: 'url' }).expect(200);
+    expect(subset.headers.etag).not.toBe(whole.headers.etag);
+    await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').query({ _elements: 'url' }).set('If-None-Match', whole.headers.etag as string).expect(200);
+    const batch: Bundle = { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: 'ValueSet/cpt-0556t-diagnoses' } }] };
+    const res = await request(app).post('/fhir').set('If-None-Match', whole.headers.etag as string).send(batch).expect(200);
+    expect((res.body as Bundle).entry?.[0].response?.status).toMatch(/^200/);
+    expect((res.body as Bundle).entry?.[0].resource).toEqual(whole.body);
+  });
+});
+
 describe('one dispatcher for every interaction', () => {
   it('answers a read in a batch exactly as it answers it alone', async () => {
     const alone = await request(app).get('/fhir/ValueSet/cpt-0556t-diagnoses').expect(200);
