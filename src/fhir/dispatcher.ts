@@ -7,10 +7,9 @@ import { clientError, clientErrorResponse, FhirError } from './operation-outcome
 import { OPERATIONS } from './operation-routes';
 import { cacheControlOperation, CacheControlParameters } from './operations/cache-control';
 import { compiledOperation } from './operation-definitions';
-import { currentDeadline, nextTurn, TimeSlices } from '../terminology/deadline';
-import { problemOfSentResource, resourcesSent } from './operations/context';
+import { currentDeadline, nextTurn } from '../terminology/deadline';
+import { prepareSent } from './operations/prepare';
 import { contentHash } from '../terminology/registry';
-import { mapIndexSteps } from '../terminology/translate';
 import { OperationCall, parameters, parseInputParameters, QueryValues } from './parameters';
 import type { ResourceCaches } from './resource-caches';
 import { searchResponse, searchsetBundle, shownOf } from './search';
@@ -131,39 +130,15 @@ export class FhirDispatcher {
     return this.answer(request);
   }
 
-  /**
-   * An operation whose body is large: each resource it sends is hashed, checked and indexed (code
-   * systems' indexes held until the answer, maps' indexes built a slice at a time), with a turn of
-   * the event loop between steps once 10 ms have passed, and the operation then runs on what is
-   * ready. The other clients wait for one step at a time rather than for the whole; the answer is
-   * the same.
-   */
+  /** An operation whose body is large: what it sends is prepared a step at a time (see prepareSent), then it runs. */
   private async prepared(request: FhirRequest): Promise<FhirResponse> {
     const deadline = currentDeadline();
-    const underDeadline = <T>(work: () => T): T => (deadline ? deadline.run(work) : work());
-    const sent = underDeadline(() => resourcesSent(request.body));
-    const registry = this.service.registry.overlay(sent, { check: problemOfSentResource });
-    const releases: Array<() => void> = [];
+    await nextTurn();
+    const release = await prepareSent(request.body, this.service.registry, deadline);
     try {
-      await nextTurn();
-      const slices = new TimeSlices();
-      for (const resource of sent) {
-        await slices.pause();
-        underDeadline(() => contentHash(resource));
-        await slices.pause();
-        if (underDeadline(() => problemOfSentResource(resource)) !== undefined) continue; // the operation says what is wrong with it
-        if (resource.resourceType === 'CodeSystem') {
-          await slices.pause();
-          releases.push(underDeadline(() => registry.hold(resource)));
-        } else if (resource.resourceType === 'ConceptMap') {
-          const steps = mapIndexSteps(resource);
-          while (!underDeadline(() => steps.next()).done) await slices.pause();
-        }
-      }
-      await slices.pause();
-      return underDeadline(() => this.answer(request));
+      return deadline ? deadline.run(() => this.answer(request)) : this.answer(request);
     } finally {
-      for (const release of releases) release();
+      release();
     }
   }
 

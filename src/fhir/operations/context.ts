@@ -8,7 +8,6 @@ import { splitCanonical } from '../../terminology/versions';
 import { issue, TerminologyError } from '../../terminology/issues';
 import { HintedError, valueSetHint, withHint } from '../error-hints';
 import { clientError } from '../operation-outcome';
-import { checkParameterCount } from '../parameters';
 import type { ResourceCaches } from '../resource-caches';
 
 /** The parameters the HL7 terminology ecosystem adds to the R4 operations (see ECOSYSTEM_PARAMETERS). */
@@ -119,19 +118,6 @@ export function problemOfSentResource(resource: Resource): string | undefined {
   if (checkedByContent.size >= CHECK_CACHE_LIMIT) checkedByContent.delete(checkedByContent.keys().next().value as string);
   checkedByContent.set(key, problem);
   return problem;
-}
-
-/** The terminology resources a Parameters body carries (tx-resource, valueSet, conceptMap, ...), in order; more parameters than MAX_PARAMETERS is a 422. */
-export function resourcesSent(body: unknown): TerminologyResource[] {
-  const parameters = (body as { parameter?: unknown } | null)?.parameter;
-  if (!Array.isArray(parameters)) return [];
-  checkParameterCount(parameters); // a request past MAX_PARAMETERS is refused before anything is prepared
-  const sent: TerminologyResource[] = [];
-  for (const p of parameters as unknown[]) {
-    const resource = (p as { resource?: unknown } | null)?.resource;
-    if (typeof resource === 'object' && resource !== null && isTerminologyResource(resource)) sent.push(resource);
-  }
-  return sent;
 }
 
 /** The displayLanguage parameter, refused the same way by every operation when it is not a list of language tags. */
