@@ -574,9 +574,13 @@ export function summarize<T extends Resource>(resource: T, mode: SummaryMode): T
     if (source.id !== undefined) result.id = source.id;
   }
   result.meta = withSubsettedTag(source.meta);
-  // Keep resourceType first, as FHIR JSON is conventionally written.
-  const { resourceType, ...rest } = result;
-  return { resourceType, ...rest } as unknown as T;
+  return conventionalOrder(result) as unknown as T;
+}
+
+/** resourceType, id and meta first, as FHIR JSON is conventionally written. */
+function conventionalOrder(resource: JsonObject): JsonObject {
+  const { resourceType, id, meta, ...rest } = resource;
+  return id === undefined ? { resourceType, meta, ...rest } : { resourceType, id, meta, ...rest };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,8 +618,7 @@ export function selectElements<T extends Resource>(resource: T, names: ReadonlyS
     if (key === 'resourceType' || key === 'id' || key === 'meta' || (element && (element.min > 0 || names.has(element.name)))) result[key] = value;
   }
   result.meta = withSubsettedTag(source.meta);
-  const { resourceType, ...rest } = result;
-  return { resourceType, ...rest } as unknown as T;
+  return conventionalOrder(result) as unknown as T;
 }
 
 /** How `_summary` is asked (checked: an unknown mode is a 400 naming it). */
