@@ -119,9 +119,9 @@ export class FhirDispatcher {
 
   /**
    * Answer a request; a client's error is a response too. Anything thrown (or rejected) from here
-   * is a bug. A batch is answered later (its entries a turn of the event loop apart), and so is a
-   * request that sends large code systems (prepared first, see `prepared`); every other
-   * interaction at once.
+   * is a bug. A batch is answered later (its entries a turn of the event loop apart), and so is an
+   * operation whose body is over LARGE_BODY_BYTES (what it sends prepared first, see `prepared`);
+   * every other interaction at once.
    */
   dispatch(request: FhirRequest): FhirResponse | Promise<FhirResponse> {
     if (request.method !== 'POST') return this.answer(request);
