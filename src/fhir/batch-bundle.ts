@@ -35,7 +35,12 @@ export interface BatchEntryRequest {
 }
 
 /** Answers one entry as if it had been sent alone: a status, and a resource (an OperationOutcome for a 4xx). */
-export type BatchEntryHandler = (request: BatchEntryRequest) => { status: number; resource: FhirResource };
+export interface BatchEntryAnswer {
+  status: number;
+  resource: FhirResource;
+}
+/** Answers one entry, at once or later. */
+export type BatchEntryHandler = (request: BatchEntryRequest) => BatchEntryAnswer | Promise<BatchEntryAnswer>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -121,7 +126,7 @@ export async function batchResponse(
     if (index > 0) await nextTurn();
     try {
       if (full) throw clientError('BATCH_RESPONSE_TOO_LARGE', [limits.maxResponseBytes]);
-      const { status, resource } = handle(entryRequest(entry, index, baseUrl));
+      const { status, resource } = await handle(entryRequest(entry, index, baseUrl));
       bytes += jsonLength(resource);
       if (bytes > budget) {
         full = true;

@@ -1,7 +1,7 @@
 import type { FhirResource, Resource } from 'fhir/r4';
 import { isTerminologyType, TERMINOLOGY_TYPES, type TerminologyRegistry, type TerminologyResourceType } from '../terminology/registry';
 import { nearestText } from '../terminology/code-suggestions';
-import { batchResponse, BatchEntryRequest, BatchLimits } from './batch-bundle';
+import { BatchEntryAnswer, batchResponse, BatchEntryRequest, BatchLimits } from './batch-bundle';
 import { capabilityStatement, operationDefinition, operationDefinitions, terminologyCapabilitiesOf } from './capabilities';
 import { clientError, clientErrorResponse, FhirError } from './operation-outcome';
 import { OPERATIONS } from './operation-routes';
@@ -131,8 +131,7 @@ export class FhirDispatcher {
   }
 
   /** An operation whose body is large: what it sends is prepared a step at a time (see prepareSent), then it runs. */
-  private async prepared(request: FhirRequest): Promise<FhirResponse> {
-    const deadline = currentDeadline();
+  private async prepared(request: FhirRequest, deadline = currentDeadline()): Promise<FhirResponse> {
     await nextTurn();
     const release = await prepareSent(request.body, this.service.registry, deadline);
     try {
@@ -249,12 +248,15 @@ export class FhirDispatcher {
   private async batch(request: FhirRequest): Promise<FhirResponse> {
     if (request.body === undefined || request.form) throw clientError('BATCH_NOT_JSON');
     const deadline = currentDeadline();
-    const entry = (e: BatchEntryRequest): { status: number; resource: FhirResource } => {
+    // in a large batch, an operation entry has what it sends prepared first, as it would alone
+    const large = (request.bodyBytes ?? 0) > LARGE_BODY_BYTES;
+    const entry = (e: BatchEntryRequest): BatchEntryAnswer | Promise<BatchEntryAnswer> => {
       if (isBase(e.path)) throw clientError('BATCH_IN_BATCH');
       // an entry is conditional only by what it says itself, never by the batch's own headers
-      const answer = () => this.answer({ ...e, headers: { ...request.headers, 'if-none-match': undefined } });
-      const response = deadline ? deadline.run(answer) : answer();
-      return { status: response.status, resource: response.resource as FhirResource };
+      const alone: FhirRequest = { ...e, headers: { ...request.headers, 'if-none-match': undefined } };
+      const asEntry = (response: FhirResponse): BatchEntryAnswer => ({ status: response.status, resource: response.resource as FhirResource });
+      if (large && e.method === 'POST' && namesOperation(e.path)) return this.prepared(alone, deadline).then(asEntry);
+      return asEntry(deadline ? deadline.run(() => this.answer(alone)) : this.answer(alone));
     };
     return ok(await batchResponse(request.body, this.service.baseUrl, entry, this.service.onBatchEntryBug, this.service.batchLimits));
   }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import type { CodeSystem, Extension, Parameters, ValueSet, ValueSetComposeIncludeFilter } from 'fhir/r4';
+import type { Bundle, CodeSystem, Extension, Parameters, ValueSet, ValueSetComposeIncludeFilter } from 'fhir/r4';
 import { loadResources } from '../../src/content/load-resources';
 import { createApp } from '../../src/http/app';
 import { DEFAULT_LIMITS, ServiceLimits } from '../../src/http/limits';
@@ -219,6 +219,18 @@ describe('one client cannot stall or sink the service', () => {
     const response: FhirResponse = await pending;
     order.push('the answer');
     expect(response.status).toBe(200);
+    expect(order).toEqual(['another client', 'the answer']);
+
+    // such an operation as the one entry of a batch (a code system not indexed yet: steps of more than 10 ms take turns)
+    const other = codeSystem('http://example.org/turns-in-a-batch', Array.from({ length: 25_000 }, (_, k) => `T${k}`));
+    const batch = json({ resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'POST', url: 'ValueSet/$expand' }, resource: JSON.parse(expandWith(other, { property: 'code', op: '=', value: 'T7' })) as unknown }] });
+    order.length = 0;
+    const pendingBatch = dispatcher.dispatch({ method: 'POST', path: '/', query: {}, headers: {}, body: JSON.parse(batch) as unknown, bodyBytes: batch.length });
+    setImmediate(() => order.push('another client'));
+    const batchResponse = (await pendingBatch).resource as Bundle;
+    order.push('the answer');
+    expect(batchResponse.entry?.[0].response?.status).toMatch(/^200/);
+    expect((batchResponse.entry?.[0].resource as ValueSet).expansion?.contains?.map((c) => c.code)).toEqual(['T7']);
     expect(order).toEqual(['another client', 'the answer']);
   });
 
