@@ -16,6 +16,8 @@ export interface TranslateInput {
   reverse: boolean;
   /** The value set the answers must belong to (the compiled value set the request names as the translation's target). */
   answersFrom?: CompiledValueSet;
+  /** The map a group's `unmapped` (mode other-map) names, by canonical url. */
+  otherMap?: (canonical: string) => ConceptMap | undefined;
 }
 
 export interface TranslateMatch {
@@ -28,6 +30,8 @@ export interface TranslateMatch {
   /** The map the answer comes from, as url|version. */
   originMap: string;
   comment?: string;
+  /** Other elements the mapping produces (target.product), as the map states them. */
+  products?: readonly MapTargetElement[];
 }
 
 export interface TranslateResult {
@@ -105,6 +109,8 @@ function coding(system: string | undefined, version: string | undefined, code: s
 
 type MapElement = ConceptMapGroup['element'][number];
 type MapTarget = NonNullable<MapElement['target']>[number];
+/** A dependsOn or product of a mapping: an element (property), and its value in a code system or as text. */
+export type MapTargetElement = NonNullable<MapTarget['product']>[number];
 
 /** One mapping of a group (an element and one of its targets); its source and target concepts as Codings are made when first asked for, once. */
 interface Mapping {
@@ -181,36 +187,7 @@ export function* mapIndexSteps(map: ConceptMap): Generator<void, void> {
 export function translate(input: TranslateInput): TranslateResult {
   const matches: TranslateMatch[] = [];
   for (const asked of input.codings) {
-    if (!asked.code) continue;
-    for (const cm of input.conceptMaps) {
-      const originMap = canonicalOf(cm);
-      for (const group of cm.group ?? []) {
-        const fromSystem = input.reverse ? group.target : group.source;
-        const toSystem = input.reverse ? group.source : group.target;
-        if (asked.system && fromSystem !== asked.system) continue;
-        if (input.targetSystem && toSystem !== input.targetSystem) continue;
-        const index = groupIndex(group);
-        for (const mapping of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
-          const { target } = mapping;
-          const source = sourceCoding(mapping);
-          const mapped = targetCoding(mapping);
-          const match: TranslateMatch = {
-            equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
-            mapping: { source, target: mapped, equivalence: target.equivalence },
-            originMap,
-          };
-          const answer = input.reverse ? source : mapped;
-          if (answer?.code && answer.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code, answer.version)) continue;
-          if (answer?.code) match.concept = answer;
-          if (target.comment) match.comment = target.comment;
-          matches.push(match);
-        }
-        if (!input.reverse && group.unmapped && !index.sourceCodes.has(asked.code)) {
-          const unmapped = unmappedMatch(group, asked.code, originMap);
-          if (unmapped) matches.push(unmapped);
-        }
-      }
-    }
+    if (asked.code) matches.push(...matchesIn(input.conceptMaps, asked as { system?: string; version?: string; code: string }, input, new Set()));
   }
   const result = matches.some((m) => !NOT_A_MATCH.has(m.equivalence));
   const out: TranslateResult = { result, matches };
@@ -219,6 +196,48 @@ export function translate(input: TranslateInput): TranslateResult {
     out.message = `No ${input.reverse ? 'reverse ' : ''}translation found for ${what}${input.targetSystem ? ` to ${input.targetSystem}` : ''}`;
   }
   return out;
+}
+
+/** The matches for one concept in the maps given (and, forward, in the maps their groups name for unmapped codes; each map once). */
+function matchesIn(maps: ConceptMap[], asked: { system?: string; version?: string; code: string }, input: TranslateInput, visited: Set<ConceptMap>): TranslateMatch[] {
+  const matches: TranslateMatch[] = [];
+  for (const cm of maps) {
+    if (visited.has(cm)) continue;
+    visited.add(cm);
+    const originMap = canonicalOf(cm);
+    for (const group of cm.group ?? []) {
+      const fromSystem = input.reverse ? group.target : group.source;
+      const toSystem = input.reverse ? group.source : group.target;
+      if (asked.system && fromSystem !== asked.system) continue;
+      if (input.targetSystem && toSystem !== input.targetSystem) continue;
+      const index = groupIndex(group);
+      for (const mapping of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
+        const { target } = mapping;
+        const source = sourceCoding(mapping);
+        const mapped = targetCoding(mapping);
+        const match: TranslateMatch = {
+          equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
+          mapping: { source, target: mapped, equivalence: target.equivalence },
+          originMap,
+        };
+        const answer = input.reverse ? source : mapped;
+        if (answer?.code && answer.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code, answer.version)) continue;
+        if (answer?.code) match.concept = answer;
+        if (target.comment) match.comment = target.comment;
+        if (target.product?.length) match.products = target.product;
+        matches.push(match);
+      }
+      if (!input.reverse && group.unmapped && !index.sourceCodes.has(asked.code)) {
+        const other = group.unmapped.mode === 'other-map' && group.unmapped.url ? input.otherMap?.(group.unmapped.url) : undefined;
+        if (other) matches.push(...matchesIn([other], asked, input, visited));
+        else {
+          const unmapped = unmappedMatch(group, asked.code, originMap);
+          if (unmapped) matches.push(unmapped);
+        }
+      }
+    }
+  }
+  return matches;
 }
 
 /** group.unmapped for a source code the group has no element for: a fixed code, or the code itself. */

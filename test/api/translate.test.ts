@@ -119,3 +119,55 @@ describe('$translate with the R5 parameter names the ecosystem sends', () => {
     expect(res.body.issue[0].expression).toEqual([mention]);
   });
 });
+
+describe('$translate: what a mapping produces, and codes a group leaves to another map', () => {
+  const A = 'http://example.org/a';
+  const B = 'http://example.org/b';
+  const main: ConceptMap = {
+    resourceType: 'ConceptMap',
+    url: 'http://example.org/cm-main',
+    version: '2',
+    status: 'active',
+    group: [
+      {
+        source: A,
+        target: B,
+        element: [{ code: 'a1', target: [{ code: 'b1', equivalence: 'wider', product: [{ property: 'http://example.org/laterality', system: 'http://example.org/sides', value: 'left', display: 'Left' }] }] }],
+        unmapped: { mode: 'other-map', url: 'http://example.org/cm-other' },
+      },
+    ],
+  };
+  const other: ConceptMap = {
+    resourceType: 'ConceptMap',
+    url: 'http://example.org/cm-other',
+    status: 'active',
+    group: [{ source: A, target: B, element: [{ code: 'a3', target: [{ code: 'b3', equivalence: 'equivalent' }] }], unmapped: { mode: 'other-map', url: 'http://example.org/cm-main' } }],
+  };
+  const translatePost = (asked: ParametersParameter[]) =>
+    request(app)
+      .post('/fhir/ConceptMap/$translate')
+      .send({ resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: main }, { name: 'tx-resource', resource: other }, { name: 'url', valueUri: main.url }, ...asked] })
+      .expect(200);
+  const partsOf = (p: Parameters, name: string) => (p.parameter ?? []).filter((x) => x.name === 'match').flatMap((m) => (m.part ?? []).filter((part) => part.name === name));
+
+  it('answers a mapping with its products as R4 match.product (element, concept), R5 names as (attribute, value)', async () => {
+    const r4 = (await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a1' }])).body as Parameters;
+    expect(partsOf(r4, 'product')).toEqual([
+      { name: 'product', part: [{ name: 'element', valueUri: 'http://example.org/laterality' }, { name: 'concept', valueCoding: { system: 'http://example.org/sides', code: 'left', display: 'Left' } }] },
+    ]);
+    const r5 = (await translatePost([{ name: 'sourceSystem', valueUri: A }, { name: 'sourceCode', valueCode: 'a1' }])).body as Parameters;
+    expect(partsOf(r5, 'product')[0].part?.map((p) => p.name)).toEqual(['attribute', 'value']);
+    const backwards = (await translatePost([{ name: 'system', valueUri: B }, { name: 'code', valueCode: 'b1' }, { name: 'reverse', valueBoolean: true }])).body as Parameters;
+    expect(param(backwards, 'result')?.valueBoolean).toBe(true);
+    expect(partsOf(backwards, 'product')).toEqual([]);
+  });
+
+  it('translates a code its group has no element for with the map unmapped (other-map) names, each map once', async () => {
+    const res = (await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a3' }])).body as Parameters;
+    expect(param(res, 'result')?.valueBoolean).toBe(true);
+    expect(matches(res)).toEqual([{ equivalence: 'equivalent', concept: { system: B, code: 'b3' }, source: 'http://example.org/cm-other' }]);
+    // the other map sends what it lacks back to the first: asked for a code neither has, the answer ends
+    const neither = (await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a9' }])).body as Parameters;
+    expect(param(neither, 'result')?.valueBoolean).toBe(false);
+  });
+});

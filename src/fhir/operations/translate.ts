@@ -3,7 +3,7 @@ import { compileValueSet, type CompiledValueSet } from '../../terminology/compil
 import { resolveValueSet } from '../../terminology/compose';
 import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
-import { answerScope, candidateMaps, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
+import { answerScope, candidateMaps, MapTargetElement, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
 import { codeHint } from '../error-hints';
 import { clientError } from '../operation-outcome';
 import { codingFrom } from './coding-input';
@@ -119,8 +119,21 @@ function matchParameter(m: TranslateMatch, question: Question): ParametersParame
     if (m.concept) part.push({ name: 'concept', valueCoding: m.concept });
     part.push(question.r5 ? { name: 'originMap', valueCanonical: m.originMap } : { name: 'source', valueUri: m.originMap });
   }
+  // what a mapping produces goes with its target: answered forwards, or as the map states it (not read backwards)
+  if (question.direction !== 'reverse') for (const product of m.products ?? []) part.push(productParameter(product, question.r5));
   if (m.comment !== undefined) part.push({ name: 'comment', valueString: m.comment });
   return { name: 'match', part };
+}
+
+/**
+ * Another element the mapping produces: R4's match.product (element, concept), or asked with R5
+ * names R5's (attribute, value). A value without a code system is a code in R4, a string in R5.
+ */
+function productParameter(product: MapTargetElement, r5: boolean): ParametersParameter {
+  const coding: Coding = product.system ? { system: product.system, code: product.value } : { code: product.value };
+  if (product.display) coding.display = product.display;
+  if (!r5) return { name: 'product', part: [{ name: 'element', valueUri: product.property }, { name: 'concept', valueCoding: coding }] };
+  return { name: 'product', part: [{ name: 'attribute', valueUri: product.property }, product.system ? { name: 'value', valueCoding: coding } : { name: 'value', valueString: product.value }] };
 }
 
 function render(result: TranslateResult, question: Question): Parameters {
@@ -173,7 +186,14 @@ export function translateOperation(request: OperationRequest<TranslateParameters
     const known = registry.all('ConceptMap');
     maps = candidateMaps(sentMaps.length ? [...sentMaps, ...known.filter((cm) => !sentMaps.includes(cm))] : known, question.scope, question.direction);
   }
-  const result = translate({ conceptMaps: maps, codings: question.codings, targetSystem: question.targetSystem, reverse: readsBackwards(question.direction), answersFrom: answerValueSet(registry, question) });
+  const result = translate({
+    conceptMaps: maps,
+    codings: question.codings,
+    targetSystem: question.targetSystem,
+    reverse: readsBackwards(question.direction),
+    answersFrom: answerValueSet(registry, question),
+    otherMap: (canonical) => registry.resolve('ConceptMap', canonical),
+  });
   if (!result.result && result.message !== undefined) {
     // no translation for a code the code system has in another form (0556t, M810): say which
     const hint = question.codings.map((c) => codeHint(registry, c)).find((h) => h !== undefined);
