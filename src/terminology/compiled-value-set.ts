@@ -2,13 +2,13 @@ import type { ValueSet, ValueSetComposeInclude, ValueSetComposeIncludeConcept } 
 import { checkDeadline } from './deadline';
 import { BoundedCache } from './bounded-cache';
 import type { CodeSystemIndex, Concept } from './code-system-index';
-import { canonicalOf, codeSystemForInclude, ComposeContext, ensureUsable, enterValueSet, importedValueSet, newComposeContext, unknownSystemError } from './compose';
+import { codeSystemForInclude, ComposeContext, ensureUsable, enterValueSet, importedValueSet, newComposeContext, unknownSystemError } from './compose';
 import { applyFilters, type CompiledFilter } from './filters';
 import { issue, TerminologyError } from './issues';
 import { includeFilters, includeSelects } from './membership';
 import { contentHash, requestIndexBytes, type TerminologyRegistry } from './registry';
 import { noVersionRules, type SystemVersionRules, type VersionRuleName } from './system-versions';
-import { versionMatches } from './versions';
+import { canonicalOf, versionMatches } from './versions';
 
 /**
  * A value set compiled once against the code system versions it resolves to: includes, excludes,

@@ -5,8 +5,6 @@ import type { TerminologyRegistry } from './registry';
 import { appliedRule, noVersionRules, SystemVersionRules, VersionRuleName, versionCheckIssue } from './system-versions';
 import { canonicalOf, presentVersionList, splitCanonical } from './versions';
 
-export { canonicalOf };
-
 export { noVersionRules, type SystemVersionRules, versionRules } from './system-versions';
 
 export interface ComposeContext {
@@ -43,7 +41,6 @@ export function statesSeveralVersions(vs: ValueSet): boolean {
   }
   return false;
 }
-
 
 /** A value set by canonical, including the implicit ones (CodeSystem.valueSet and `?fhir_vs`). */
 export function resolveValueSet(registry: TerminologyRegistry, canonical: string, version?: string): ValueSet | undefined {

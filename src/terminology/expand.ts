@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Extension, ValueSet, ValueSetExpansion, ValueSetExpansionParameter } from 'fhir/r4';
 import type { Concept } from './code-system-index';
 import { compileValueSet, CompiledValueSet, Member } from './compiled-value-set';
-import { canonicalOf, statesSeveralVersions } from './compose';
+import { statesSeveralVersions } from './compose';
 import { hierarchyPossible, isPolyHierarchy, nest, PropertyDeclarations, RenderContext, toContains } from './expansion-contains';
 import { declaredParameters } from './declared-parameters';
 import { checkDeadline } from './deadline';
@@ -13,6 +13,7 @@ import { resourceStatusNote } from './resource-status';
 import { appliedSupplements, requiredSupplements, requireSupplements } from './supplements';
 import type { SystemVersionRules } from './system-versions';
 import { Members, pageInOrder, RankedPage, rankConcepts, rankMembers, textFilter } from './text-filter';
+import { canonicalOf } from './versions';
 
 export interface ExpandInput {
   valueSet: ValueSet;

@@ -1,11 +1,10 @@
 import type { CodeSystemConcept } from 'fhir/r4';
 import type { CodeSystemIndex, Designation, PropertyValue } from './code-system-index';
-import { canonicalOf } from './compose';
 import { preferredDisplay } from './displays';
 import type { LanguagePreference } from './languages';
 import { issue, TerminologyError } from './issues';
 import type { TerminologyRegistry } from './registry';
-import { presentVersionList } from './versions';
+import { canonicalOf, presentVersionList } from './versions';
 import { appliedSupplements, requireSupplements } from './supplements';
 
 export interface LookupInput {

@@ -5,7 +5,7 @@ import { applySupplements, CodeSystemIndex } from './code-system-index';
 import { issue, TerminologyError } from './issues';
 import { isLanguagePack } from './supplements';
 import { UCUM_URL, UcumCodeSystem } from './ucum';
-import { selectVersion, splitCanonical } from './versions';
+import { canonicalOf, selectVersion, splitCanonical } from './versions';
 
 /** Why a resource sent with a request cannot be used, or undefined when it can. */
 export type ResourceCheck = (resource: TerminologyResource) => string | undefined;
@@ -39,7 +39,7 @@ export interface ContentNames {
   types: ReadonlySet<TerminologyResourceType>;
 }
 
-const canonicalOfResource = (r: TerminologyResource): string => (r.version ? `${r.url}|${r.version}` : (r.url ?? r.id ?? '(no url)'));
+const canonicalOfResource = (r: TerminologyResource): string => (r.version ? canonicalOf(r) : (r.url ?? r.id ?? '(no url)'));
 
 export type TerminologyResource = CodeSystem | ValueSet | ConceptMap;
 export type TerminologyResourceType = TerminologyResource['resourceType'];

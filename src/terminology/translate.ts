@@ -1,8 +1,7 @@
 import type { Coding, ConceptMap, ConceptMapGroup } from 'fhir/r4';
 import type { CompiledValueSet } from './compiled-value-set';
-import { canonicalOf } from './compose';
 import { checkDeadline } from './deadline';
-import { splitCanonical } from './versions';
+import { canonicalOf, splitCanonical } from './versions';
 
 export type Equivalence = NonNullable<NonNullable<ConceptMapGroup['element'][number]['target']>[number]['equivalence']>;
 

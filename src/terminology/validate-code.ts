@@ -1,11 +1,12 @@
 import type { ValueSet, ValueSetComposeInclude } from 'fhir/r4';
-import { canonicalOf, newComposeContext } from './compose';
+import { newComposeContext } from './compose';
 import { issue, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { requiredSupplements, requireSupplements } from './supplements';
 import { checkDisplay, reportExclusionReason, reportOutside } from './validation-reports';
 import { at, Found, ValidateCodeInput, ValidateCodeResult, Validation, Verdict, vsLabel } from './validation';
 import { checkValueSet, inferSystem, prepare } from './value-set-check';
+import { canonicalOf } from './versions';
 
 export type { CodingToValidate, ValidateCodeInput, ValidateCodeResult, ValidationTarget } from './validation';
 

@@ -1,13 +1,13 @@
 import type { CodeableConcept, CodeSystem, ValueSet } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
-import { canonicalOf, ComposeContext, SystemVersionRules } from './compose';
+import { ComposeContext, SystemVersionRules } from './compose';
 import { inactiveStatusWord } from './concept-status';
 import { ConceptDisplays } from './displays';
 import type { LanguagePreference } from './languages';
 import { issue, MessageId, TerminologyError, TerminologyIssue } from './issues';
 import type { TerminologyRegistry } from './registry';
 import { resourceStatusNote, type ResourceStatusNote } from './resource-status';
-import { presentVersionList } from './versions';
+import { canonicalOf, presentVersionList } from './versions';
 import { resolveCodingVersion, ruleVersion, versionCheckIssue } from './system-versions';
 
 /** The input, result and shared state of one $validate-code (issues, messages, the code systems and findings met). */

@@ -1,12 +1,12 @@
 import type { ValueSet, ValueSetComposeInclude } from 'fhir/r4';
 import type { CodeSystemIndex, Concept } from './code-system-index';
 import { compileValueSet } from './compiled-value-set';
-import { canonicalOf, importedValueSet as importedFromRegistry } from './compose';
+import { importedValueSet as importedFromRegistry } from './compose';
 import { ConceptDisplays, DisplayDesignation } from './displays';
 import { includeSelects, listedEntry } from './membership';
 import { issue } from './issues';
 import { addUnknownCode, at, Found, Validation, Verdict, vsLabel } from './validation';
-import { versionMatches } from './versions';
+import { canonicalOf, versionMatches } from './versions';
 import { STANDARDS_STATUS } from './concept-status';
 
 /** Checking a coding against a value set, include by include, reporting what each include finds. */

@@ -155,7 +155,7 @@ export function versionRulesOf(input: EcosystemInput): SystemVersionRules {
 export function valueSetVersionsOf(input: EcosystemInput): ReadonlyMap<string, string> {
   if (!input['default-valueset-version']?.length) return NO_PINS;
   const pins = new Map<string, string>();
-  for (const canonical of input['default-valueset-version'] ?? []) {
+  for (const canonical of input['default-valueset-version']) {
     const { url, version } = splitCanonical(canonical);
     if (!version) throw clientError('CANONICAL_WITHOUT_VERSION', ['default-valueset-version', canonical], 'default-valueset-version');
     pins.set(url, version);
