@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Resource } from 'fhir/r4';
 import { jsonLength } from '../fhir/json-measure';
+import { jsonText } from '../fhir/json-text';
 import { clientError } from '../fhir/operation-outcome';
 import type { QueryValues } from '../fhir/parameters';
 import { responseHeaders } from './headers';
@@ -41,7 +42,7 @@ export function sendResource(res: Response, status: number, resource: Resource, 
   const growsWithContent = resource.resourceType === 'ValueSet' || resource.resourceType === 'Bundle';
   if (growsWithContent && maxResponseBytes !== Number.POSITIVE_INFINITY && jsonLength(resource) > maxResponseBytes) return refuseAsTooLarge(res, format, maxResponseBytes);
   // a string goes out joined to the headers in one write (a Buffer would be a writev of two: slower here)
-  const body = JSON.stringify(resource, null, format.pretty ? 2 : undefined);
+  const body = jsonText(resource, format.pretty);
   const length = Buffer.byteLength(body);
   if (length > maxResponseBytes) return refuseAsTooLarge(res, format, maxResponseBytes);
   // all the headers in one writeHead (see responseHeaders)

@@ -19,18 +19,19 @@ export interface TranslateInput {
   otherMap?: (canonical: string) => ConceptMap | undefined;
 }
 
+/** One answer of a translation; made once for each mapping and direction, and frozen (read only). */
 export interface TranslateMatch {
   /** How the concept asked about relates to `concept`: reversed (wider <-> narrower ...) when reading a map backwards. */
-  equivalence: Equivalence;
+  readonly equivalence: Equivalence;
   /** The answer: a target concept, or a source concept when reading backwards (shared with the map's index: read only). */
-  concept?: Readonly<Coding>;
+  readonly concept?: Readonly<Coding>;
   /** The mapping as the map states it, source -> target, whichever way it was read. */
-  mapping: { source: Readonly<Coding>; target?: Readonly<Coding>; equivalence: Equivalence };
+  readonly mapping: { readonly source: Readonly<Coding>; readonly target?: Readonly<Coding>; readonly equivalence: Equivalence };
   /** The map the answer comes from, as url|version. */
-  originMap: string;
-  comment?: string;
+  readonly originMap: string;
+  readonly comment?: string;
   /** Other elements the mapping produces (target.product), as the map states them. */
-  products?: readonly MapTargetElement[];
+  readonly products?: readonly MapTargetElement[];
 }
 
 export interface TranslateResult {
@@ -111,13 +112,15 @@ type MapTarget = NonNullable<MapElement['target']>[number];
 /** A dependsOn or product of a mapping: an element (property), and its value in a code system or as text. */
 export type MapTargetElement = NonNullable<MapTarget['product']>[number];
 
-/** One mapping of a group (an element and one of its targets); its source and target concepts as Codings are made when first asked for, once. */
+/** One mapping of a group (an element and one of its targets); its source and target concepts as Codings, and its match each way, are made when first asked for, once. */
 interface Mapping {
   group: ConceptMapGroup;
   element: MapElement;
   target: MapTarget;
   source?: Readonly<Coding>;
   mapped?: Readonly<Coding>;
+  forward?: TranslateMatch;
+  backward?: TranslateMatch;
 }
 
 function sourceCoding(m: Mapping): Readonly<Coding> {
@@ -211,19 +214,9 @@ function matchesIn(maps: ConceptMap[], asked: { system?: string; version?: strin
       if (input.targetSystem && toSystem !== input.targetSystem) continue;
       const index = groupIndex(group);
       for (const mapping of (input.reverse ? index.byTarget : index.bySource).get(asked.code) ?? []) {
-        const { target } = mapping;
-        const source = sourceCoding(mapping);
-        const mapped = targetCoding(mapping);
-        const match: TranslateMatch = {
-          equivalence: input.reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
-          mapping: { source, target: mapped, equivalence: target.equivalence },
-          originMap,
-        };
-        const answer = input.reverse ? source : mapped;
-        if (answer?.code && answer.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code, answer.version)) continue;
-        if (answer?.code) match.concept = answer;
-        if (target.comment) match.comment = target.comment;
-        if (target.product?.length) match.products = target.product;
+        const match = matchOf(mapping, input.reverse, originMap);
+        const answer = match.concept;
+        if (answer?.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code as string, answer.version)) continue;
         matches.push(match);
       }
       if (!input.reverse && group.unmapped && !index.sourceCodes.has(asked.code)) {
@@ -237,6 +230,27 @@ function matchesIn(maps: ConceptMap[], asked: { system?: string; version?: strin
     }
   }
   return matches;
+}
+
+/** A mapping's match read forwards or backwards: the same each time it is asked for, so made once and frozen. */
+function matchOf(mapping: Mapping, reverse: boolean, originMap: string): TranslateMatch {
+  const made = reverse ? mapping.backward : mapping.forward;
+  if (made?.originMap === originMap) return made; // (a group shared by two maps is answered for each)
+  const { target } = mapping;
+  const source = sourceCoding(mapping);
+  const mapped = targetCoding(mapping);
+  const answer = reverse ? source : mapped;
+  const match: TranslateMatch = Object.freeze({
+    equivalence: reverse ? (REVERSED[target.equivalence] ?? target.equivalence) : target.equivalence,
+    mapping: Object.freeze({ source, target: mapped, equivalence: target.equivalence }),
+    originMap,
+    ...(answer?.code ? { concept: answer } : {}),
+    ...(target.comment ? { comment: target.comment } : {}),
+    ...(target.product?.length ? { products: target.product } : {}),
+  });
+  if (reverse) mapping.backward = match;
+  else mapping.forward = match;
+  return match;
 }
 
 /** group.unmapped for a source code the group has no element for: a fixed code, or the code itself. */

@@ -120,6 +120,37 @@ describe('$translate with the R5 parameter names the ecosystem sends', () => {
   });
 });
 
+describe('$translate: a mapping asked about in every way, in turn', () => {
+  // A match's parameter and its JSON text are made once per mapping and way of asking: each way
+  // must keep its own answer however the asks are interleaved.
+  const asks: Array<[string, Record<string, string>]> = [
+    ['R4, forwards', { system: CPT, code: '0556T', targetsystem: ICD }],
+    ['R5 names, forwards', { sourceSystem: CPT, sourceCode: '0556T', targetSystem: ICD }],
+    ['R4, reverse=true', { system: ICD, code: 'M81.0', targetsystem: CPT, reverse: 'true' }],
+    ['R5, by target', { sourceSystem: CPT, targetCode: 'M81.0', targetSystem: ICD }],
+  ];
+
+  it('answers each way as asked, the same bytes each time', async () => {
+    const first = new Map<string, string>();
+    for (let round = 0; round < 2; round++) {
+      for (const [name, query] of round ? [...asks].reverse() : asks) {
+        const res = await translateGet(query).expect(200);
+        if (round) expect(res.text).toBe(first.get(name));
+        else first.set(name, res.text);
+      }
+    }
+    const [r4, r5, reverse, byTarget] = asks.map(([name]) => matches(JSON.parse(first.get(name) as string) as Parameters));
+    const m810 = (ms: Array<Record<string, unknown>>) => ms.find((m) => (m.concept as { code?: string }).code === 'M81.0');
+    expect(m810(r4)).toMatchObject({ equivalence: 'relatedto', source: `${CM}/cpt-to-icd10cm|1.0.0` });
+    expect(m810(r4)).not.toHaveProperty('originMap');
+    expect(m810(r5)).toMatchObject({ equivalence: 'relatedto', originMap: `${CM}/cpt-to-icd10cm|1.0.0` });
+    expect(m810(r5)).not.toHaveProperty('source');
+    expect(reverse.map((m) => (m.concept as { code?: string }).code)).toContain('0556T');
+    expect(reverse.every((m) => (m.concept as { system?: string }).system === CPT && m.source === `${CM}/cpt-to-icd10cm|1.0.0`)).toBe(true);
+    expect(byTarget.find((m) => (m.source as { code?: string }).code === '0556T')).toMatchObject({ concept: { system: ICD, code: 'M81.0' }, originMap: `${CM}/cpt-to-icd10cm|1.0.0` });
+  });
+});
+
 describe('$translate: what a mapping produces, and codes a group leaves to another map', () => {
   const A = 'http://example.org/a';
   const B = 'http://example.org/b';

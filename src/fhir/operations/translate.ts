@@ -5,6 +5,7 @@ import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
 import { answerScope, candidateMaps, MapTargetElement, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
 import { codeHint } from '../error-hints';
+import { withText } from '../json-text';
 import { clientError } from '../operation-outcome';
 import { codingFrom } from './coding-input';
 import { EcosystemInput, OperationRequest, requestRegistry, sentResource } from './context';
@@ -108,7 +109,22 @@ function questionOf(input: TranslateParameters): Question {
   throw clientError('TRANSLATE_CONCEPT_REQUIRED', [], 'code');
 }
 
+/**
+ * A match as a parameter: a function of the engine's match (made once per mapping and direction)
+ * and of how the question was asked, so made once for each and its JSON text kept (withText).
+ */
+const matchParameters = new WeakMap<TranslateMatch, Map<string, ParametersParameter>>();
+
 function matchParameter(m: TranslateMatch, question: Question): ParametersParameter {
+  const asked = question.r5 ? `${question.direction} r5` : question.direction;
+  let made = matchParameters.get(m);
+  if (!made) matchParameters.set(m, (made = new Map()));
+  let parameter = made.get(asked);
+  if (!parameter) made.set(asked, (parameter = withText(newMatchParameter(m, question))));
+  return parameter;
+}
+
+function newMatchParameter(m: TranslateMatch, question: Question): ParametersParameter {
   const part: ParametersParameter[] = [];
   if (question.direction === 'by-target') {
     part.push({ name: 'equivalence', valueCode: m.mapping.equivalence });
