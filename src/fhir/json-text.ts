@@ -19,6 +19,11 @@ export function withText<T extends object>(part: T): T {
   return part;
 }
 
+/** The length of the JSON text kept for a part made with withText (0 for any other value). */
+export function jsonTextLength(part: object): number {
+  return texts.get(part)?.length ?? 0;
+}
+
 function deepFreeze(value: object): void {
   if (Object.isFrozen(value)) return;
   Object.freeze(value);

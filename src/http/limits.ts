@@ -4,6 +4,7 @@ import { DEFAULT_PARAMETER_LIMITS } from '../fhir/parameters';
 import { CLIENT_CACHES_BYTES } from '../fhir/resource-caches';
 import { SENT_INDEX_CACHE_BYTES } from '../terminology/registry';
 import { UCUM_CACHE_BYTES } from '../terminology/ucum';
+import { MATCH_PARAMETER_CACHE_BYTES } from '../fhir/operations/translate';
 
 /**
  * What one client may make the server do, and how the server process guards itself: every bound
@@ -41,6 +42,8 @@ export interface CacheBounds {
   clientResourceCaches: number;
   /** UCUM units already checked and described. */
   ucumUnits: number;
+  /** $translate matches as parameters, with their JSON text, for the mappings answered most recently. */
+  translateMatches: number;
 }
 
 /** The HTTP server and process lifecycle. */
@@ -86,6 +89,7 @@ export const SETTINGS = {
     sentCodeSystemIndexes: { variable: 'CACHE_SENT_INDEXES_BYTES', default: SENT_INDEX_CACHE_BYTES, unit: 'bytes' },
     clientResourceCaches: { variable: 'CACHE_CLIENT_CACHES_BYTES', default: CLIENT_CACHES_BYTES, unit: 'bytes' },
     ucumUnits: { variable: 'CACHE_UCUM_BYTES', default: UCUM_CACHE_BYTES, unit: 'bytes' },
+    translateMatches: { variable: 'CACHE_TRANSLATE_MATCHES_BYTES', default: MATCH_PARAMETER_CACHE_BYTES, unit: 'bytes' },
   },
   server: {
     headersTimeoutMs: { variable: 'HEADERS_TIMEOUT_MS', default: 20_000, unit: 'ms' },

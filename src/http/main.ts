@@ -7,6 +7,7 @@ import { constants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObs
 import type { CodeSystem } from 'fhir/r4';
 import { coreTerminologyNames, loadFhirCoreTerminology } from '../content/fhir-core';
 import { loadResources } from '../content/load-resources';
+import { matchParameterCache } from '../fhir/operations/translate';
 import { ResourceCaches } from '../fhir/resource-caches';
 import type { CodeSystemIndex } from '../terminology/code-system-index';
 import { sentIndexCache, TerminologyRegistry } from '../terminology/registry';
@@ -55,6 +56,7 @@ async function main(limits: ServiceLimits): Promise<void> {
 
   sentIndexCache.resize(limits.caches.sentCodeSystemIndexes);
   ucumUnitCache.resize(limits.caches.ucumUnits);
+  matchParameterCache.resize(limits.caches.translateMatches);
   const resources = loadResources(dirs);
   // FHIR's own code systems and value sets answer too, read on first use (FHIR_CORE_TERMINOLOGY=off: not at all).
   const core = process.env.FHIR_CORE_TERMINOLOGY === 'off' ? undefined : TerminologyRegistry.lazy(loadFhirCoreTerminology, coreTerminologyNames());

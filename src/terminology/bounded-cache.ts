@@ -10,20 +10,21 @@ export interface CacheStats {
   maxBytes: number;
 }
 
-const caches: BoundedCache<unknown>[] = [];
+const caches: Array<BoundedCache<unknown, unknown>> = [];
 
-export class BoundedCache<V> {
-  private readonly entries = new Map<string, { value: V; bytes: number }>();
+/** Keys are strings, or objects compared by identity (an entry then holds its key). */
+export class BoundedCache<V, K = string> {
+  private readonly entries = new Map<K, { value: V; bytes: number }>();
   private totalBytes = 0;
 
   constructor(
     readonly name: string,
     private maxBytes: number,
   ) {
-    caches.push(this as BoundedCache<unknown>);
+    caches.push(this as BoundedCache<unknown, unknown>);
   }
 
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     // Re-insert: a Map iterates in insertion order, so the first key is the least recently used.
@@ -33,7 +34,7 @@ export class BoundedCache<V> {
   }
 
   /** Stores the value unless it alone is larger than the whole bound; evicts the least recently used. */
-  set(key: string, value: V, bytes: number): void {
+  set(key: K, value: V, bytes: number): void {
     this.delete(key);
     if (bytes > this.maxBytes) return;
     this.entries.set(key, { value, bytes });
@@ -41,7 +42,7 @@ export class BoundedCache<V> {
     this.evictTo(this.maxBytes);
   }
 
-  delete(key: string): void {
+  delete(key: K): void {
     const old = this.entries.get(key);
     if (!old) return;
     this.entries.delete(key);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { ConceptMap, Parameters, ParametersParameter } from 'fhir/r4';
+import { cacheStats } from '../../src/terminology/bounded-cache';
 import { testApp } from './test-app';
 
 const CPT = 'http://www.ama-assn.org/go/cpt';
@@ -129,6 +130,26 @@ describe('$translate: a mapping asked about in every way, in turn', () => {
     ['R4, reverse=true', { system: ICD, code: 'M81.0', targetsystem: CPT, reverse: 'true' }],
     ['R5, by target', { sourceSystem: CPT, targetCode: 'M81.0', targetSystem: ICD }],
   ];
+
+  it('keeps the match parameters it made in a cache bounded in bytes, reported with the others', async () => {
+    const stats = () => cacheStats().find((c) => c.name === 'translate-match-parameters');
+    const before = stats()?.entries ?? 0;
+    // a map sent with the request is new each time: its matches are made anew
+    const conceptMap: ConceptMap = {
+      resourceType: 'ConceptMap',
+      status: 'active',
+      group: [{ source: 'http://example.org/a', target: 'http://example.org/b', element: [{ code: 'a1', target: ['b1', 'b2', 'b3'].map((code) => ({ code, equivalence: 'wider' as const })) }] }],
+    };
+    const res = await request(app)
+      .post('/fhir/ConceptMap/$translate')
+      .send({ resourceType: 'Parameters', parameter: [{ name: 'conceptMap', resource: conceptMap }, { name: 'system', valueUri: 'http://example.org/a' }, { name: 'code', valueCode: 'a1' }] })
+      .expect(200);
+    expect(matches(res.body as Parameters)).toHaveLength(3);
+    const after = stats();
+    expect((after?.entries ?? 0) - before).toBe(3);
+    expect(after?.bytes).toBeGreaterThanOrEqual(res.text.length);
+    expect(after?.bytes).toBeLessThanOrEqual(after?.maxBytes ?? 0);
+  });
 
   it('answers each way as asked, the same bytes each time', async () => {
     const first = new Map<string, string>();

@@ -5,7 +5,8 @@ import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
 import { answerScope, candidateMaps, MapTargetElement, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
 import { codeHint } from '../error-hints';
-import { withText } from '../json-text';
+import { jsonTextLength, withText } from '../json-text';
+import { BoundedCache } from '../../terminology/bounded-cache';
 import { clientError } from '../operation-outcome';
 import { codingFrom } from './coding-input';
 import { EcosystemInput, OperationRequest, requestRegistry, sentResource } from './context';
@@ -111,16 +112,26 @@ function questionOf(input: TranslateParameters): Question {
 
 /**
  * A match as a parameter: a function of the engine's match (made once per mapping and direction)
- * and of how the question was asked, so made once for each and its JSON text kept (withText).
+ * and of how the question was asked, so made once for each and its JSON text kept (withText), for
+ * the matches used most recently: bounded in bytes, as a map of 100,000 mappings asked in every
+ * way would otherwise keep the text of each.
  */
-const matchParameters = new WeakMap<TranslateMatch, Map<string, ParametersParameter>>();
+export const matchParameterCache = new BoundedCache<Partial<Record<string, ParametersParameter>>, TranslateMatch>('translate-match-parameters', 16 * 1024 * 1024);
+export const MATCH_PARAMETER_CACHE_BYTES = matchParameterCache.stats().maxBytes;
+
+/** What a kept match parameter costs: its text, and its objects at about twice that. */
+const BYTES_PER_TEXT_CHARACTER = 3;
 
 function matchParameter(m: TranslateMatch, question: Question): ParametersParameter {
   const asked = question.r5 ? `${question.direction} r5` : question.direction;
-  let made = matchParameters.get(m);
-  if (!made) matchParameters.set(m, (made = new Map()));
-  let parameter = made.get(asked);
-  if (!parameter) made.set(asked, (parameter = withText(newMatchParameter(m, question))));
+  const made = matchParameterCache.get(m) ?? {};
+  let parameter = made[asked];
+  if (!parameter) {
+    parameter = withText(newMatchParameter(m, question));
+    made[asked] = parameter;
+    const bytes = Object.values(made).reduce((sum, p) => sum + jsonTextLength(p as ParametersParameter), 0) * BYTES_PER_TEXT_CHARACTER;
+    matchParameterCache.set(m, made, bytes);
+  }
   return parameter;
 }
 
