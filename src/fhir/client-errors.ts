@@ -91,6 +91,7 @@ export const CLIENT_ERRORS = {
   SUBSUMES_SYSTEMS_DIFFER: { status: 400, type: 'invalid', template: 'codingA and codingB must be from the same code system' },
   SYSTEM_REQUIRED_WITH_CODE: { status: 400, type: 'invalid', template: "Parameter '{0}' is required with '{1}'" },
   TRANSLATE_REVERSE_WITH_TARGET: { status: 400, type: 'invalid', template: "Parameter 'reverse' cannot be combined with targetCode, targetCoding or targetCodeableConcept: they already ask for the sources of a target concept" },
+  TRANSLATE_DEPENDENCY_INCOMPLETE: { status: 400, type: 'invalid', template: "Parameter 'dependency' needs {0}" },
   TRANSLATE_CONCEPT_REQUIRED: {
     status: 400,
     type: 'invalid',

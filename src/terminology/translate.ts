@@ -17,6 +17,14 @@ export interface TranslateInput {
   answersFrom?: CompiledValueSet;
   /** The map a group's `unmapped` (mode other-map) names, by canonical url. */
   otherMap?: (canonical: string) => ConceptMap | undefined;
+  /** What the request states about the concept's context (the dependency parameter), to choose among mappings read forwards. */
+  dependencies?: readonly MapDependency[];
+}
+
+/** A dependency the request states: an element (a property, as a mapping's dependsOn names it) and the values it has. */
+export interface MapDependency {
+  element: string;
+  values: ReadonlyArray<{ system?: string; code: string }>;
 }
 
 /** One answer of a translation; made once for each mapping and direction, and frozen (read only). */
@@ -32,6 +40,8 @@ export interface TranslateMatch {
   readonly comment?: string;
   /** Other elements the mapping produces (target.product), as the map states them. */
   readonly products?: readonly MapTargetElement[];
+  /** What the mapping holds under (target.dependsOn), as the map states it. */
+  readonly dependsOn?: readonly MapTargetElement[];
 }
 
 export interface TranslateResult {
@@ -193,6 +203,11 @@ export function translate(input: TranslateInput): TranslateResult {
   }
   const result = matches.some((m) => !NOT_A_MATCH.has(m.equivalence));
   const out: TranslateResult = { result, matches };
+  const unstated = input.reverse ? [] : unstatedDependencies(matches, input.dependencies);
+  if (result && unstated.length) {
+    // R4: a message with result=true carries hints, "e.g. a note that the matches could be improved by providing additional detail"
+    out.message = `Some matches hold only under conditions on ${unstated.join(', ')}; state ${unstated.length > 1 ? 'them' : 'it'} with the 'dependency' parameter to keep only the matches that apply`;
+  }
   if (!result) {
     const what = input.codings.map((c) => `${c.system ?? ''}#${c.code ?? ''}`).join(', ');
     out.message = `No ${input.reverse ? 'reverse ' : ''}translation found for ${what}${input.targetSystem ? ` to ${input.targetSystem}` : ''}`;
@@ -217,6 +232,7 @@ function matchesIn(maps: ConceptMap[], asked: { system?: string; version?: strin
         const match = matchOf(mapping, input.reverse, originMap);
         const answer = match.concept;
         if (answer?.system && input.answersFrom && !input.answersFrom.find(answer.system, answer.code as string, answer.version)) continue;
+        if (!input.reverse && input.dependencies && !dependenciesAllow(match.dependsOn, input.dependencies)) continue;
         matches.push(match);
       }
       if (!input.reverse && group.unmapped && !index.sourceCodes.has(asked.code)) {
@@ -247,10 +263,34 @@ function matchOf(mapping: Mapping, reverse: boolean, originMap: string): Transla
     ...(answer?.code ? { concept: answer } : {}),
     ...(target.comment ? { comment: target.comment } : {}),
     ...(target.product?.length ? { products: target.product } : {}),
+    ...(target.dependsOn?.length ? { dependsOn: target.dependsOn } : {}),
   });
   if (reverse) mapping.backward = match;
   else mapping.forward = match;
   return match;
+}
+
+/**
+ * Whether a mapping holds for what the request states (R4: "only applicable if the specified
+ * element can be resolved, and it has the specified value"): each dependsOn whose element the
+ * request gives must have one of the values given. A dependsOn the request says nothing about
+ * does not decide; the answer's message names it (see unstatedDependencies).
+ */
+function dependenciesAllow(dependsOn: readonly MapTargetElement[] | undefined, stated: readonly MapDependency[]): boolean {
+  for (const condition of dependsOn ?? []) {
+    const given = stated.filter((d) => d.element === condition.property);
+    if (given.length === 0) continue;
+    const holds = given.some((d) => d.values.some((v) => v.code === condition.value && (!condition.system || !v.system || v.system === condition.system)));
+    if (!holds) return false;
+  }
+  return true;
+}
+
+/** The elements the matches found depend on (read forwards) that the request does not state, in the order first met. */
+function unstatedDependencies(matches: readonly TranslateMatch[], stated: readonly MapDependency[] | undefined): string[] {
+  const elements = new Set<string>();
+  for (const m of matches) for (const d of m.dependsOn ?? []) if (!stated?.some((s) => s.element === d.property)) elements.add(d.property);
+  return [...elements];
 }
 
 /** group.unmapped for a source code the group has no element for: a fixed code, or the code itself. */

@@ -223,3 +223,76 @@ describe('$translate: what a mapping produces, and codes a group leaves to anoth
     expect(param(neither, 'result')?.valueBoolean).toBe(false);
   });
 });
+
+describe('$translate: mappings that hold only under a condition (dependsOn) and the dependency parameter', () => {
+  const A = 'http://example.org/a';
+  const SEX = 'http://example.org/patient-sex';
+  const GENDER = 'http://hl7.org/fhir/administrative-gender';
+  const map: ConceptMap = {
+    resourceType: 'ConceptMap',
+    url: 'http://example.org/cm-conditional',
+    status: 'active',
+    group: [
+      {
+        source: A,
+        target: 'http://example.org/b',
+        element: [
+          {
+            code: 'a1',
+            target: [
+              { code: 'b-female', equivalence: 'equivalent', dependsOn: [{ property: SEX, system: GENDER, value: 'female' }] },
+              { code: 'b-male', equivalence: 'equivalent', dependsOn: [{ property: SEX, system: GENDER, value: 'male' }] },
+              { code: 'b-any', equivalence: 'wider' },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const translatePost = (asked: ParametersParameter[]) =>
+    request(app)
+      .post('/fhir/ConceptMap/$translate')
+      .send({ resourceType: 'Parameters', parameter: [{ name: 'conceptMap', resource: map }, ...asked] });
+  const codes = (p: Parameters) => matches(p).map((m) => (m.concept as { code?: string }).code);
+
+  it('without a dependency, answers every mapping and says in the message which element would choose among them', async () => {
+    const res = await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a1' }]).expect(200);
+    expect(codes(res.body as Parameters)).toEqual(['b-female', 'b-male', 'b-any']);
+    expect(param(res.body as Parameters, 'result')?.valueBoolean).toBe(true);
+    expect(param(res.body as Parameters, 'message')?.valueString).toContain(SEX);
+  });
+
+  it("with R4's dependency (element, concept), keeps the mappings whose condition holds and those without one", async () => {
+    const dependency = { name: 'dependency', part: [{ name: 'element', valueUri: SEX }, { name: 'concept', valueCodeableConcept: { coding: [{ system: GENDER, code: 'female' }] } }] };
+    const res = await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a1' }, dependency]).expect(200);
+    expect(codes(res.body as Parameters)).toEqual(['b-female', 'b-any']);
+    expect(param(res.body as Parameters, 'message')).toBeUndefined();
+  });
+
+  it("with R5's dependency (attribute, value[x]), the same; R5 answers show each mapping's dependsOn", async () => {
+    const dependency = { name: 'dependency', part: [{ name: 'attribute', valueUri: SEX }, { name: 'value', valueCode: 'male' }] };
+    const res = await translatePost([{ name: 'sourceSystem', valueUri: A }, { name: 'sourceCode', valueCode: 'a1' }, dependency]).expect(200);
+    const body = res.body as Parameters;
+    expect(codes(body)).toEqual(['b-male', 'b-any']);
+    const male = (body.parameter ?? []).filter((p) => p.name === 'match')[0];
+    expect(male.part?.find((p) => p.name === 'dependsOn')).toEqual({
+      name: 'dependsOn',
+      part: [{ name: 'attribute', valueUri: SEX }, { name: 'value', valueCoding: { system: GENDER, code: 'male' } }],
+    });
+  });
+
+  it('a dependency about another element does not decide', async () => {
+    const dependency = { name: 'dependency', part: [{ name: 'element', valueUri: 'http://example.org/age-group' }, { name: 'concept', valueCodeableConcept: { coding: [{ code: 'adult' }] } }] };
+    const res = await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a1' }, dependency]).expect(200);
+    expect(codes(res.body as Parameters)).toEqual(['b-female', 'b-male', 'b-any']);
+  });
+
+  it.each([
+    ['no element', [{ name: 'concept', valueCodeableConcept: { coding: [{ code: 'female' }] } }], 'element'],
+    ['no value', [{ name: 'element', valueUri: SEX }], 'value'],
+  ])('refuses a dependency with %s, with a 400 naming the parameter', async (_name, part, missing) => {
+    const res = await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a1' }, { name: 'dependency', part }]).expect(400);
+    expect(res.body.issue[0].expression).toEqual(['dependency']);
+    expect(res.body.issue[0].details.text).toContain(missing);
+  });
+});

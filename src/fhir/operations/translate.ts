@@ -3,7 +3,7 @@ import { compileValueSet, type CompiledValueSet } from '../../terminology/compil
 import { resolveValueSet } from '../../terminology/compose';
 import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
-import { answerScope, candidateMaps, MapTargetElement, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
+import { answerScope, candidateMaps, MapDependency, MapTargetElement, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
 import { codeHint } from '../error-hints';
 import { jsonTextLength, withText } from '../json-text';
 import { BoundedCache } from '../../terminology/bounded-cache';
@@ -147,20 +147,46 @@ function newMatchParameter(m: TranslateMatch, question: Question): ParametersPar
     part.push(question.r5 ? { name: 'originMap', valueCanonical: m.originMap } : { name: 'source', valueUri: m.originMap });
   }
   // what a mapping produces goes with its target: answered forwards, or as the map states it (not read backwards)
-  if (question.direction !== 'reverse') for (const product of m.products ?? []) part.push(productParameter(product, question.r5));
+  if (question.direction !== 'reverse') for (const product of m.products ?? []) part.push(mapElementParameter('product', product, question.r5));
+  // what it holds under: R5's match.dependsOn (R4 has no such part; its message names the conditions)
+  if (question.r5 && question.direction !== 'reverse') for (const condition of m.dependsOn ?? []) part.push(mapElementParameter('dependsOn', condition, true));
   if (m.comment !== undefined) part.push({ name: 'comment', valueString: m.comment });
   return { name: 'match', part };
 }
 
 /**
- * Another element the mapping produces: R4's match.product (element, concept), or asked with R5
- * names R5's (attribute, value). A value without a code system is a code in R4, a string in R5.
+ * Another element of a mapping (what it produces, what it depends on): R4's (element, concept), or
+ * asked with R5 names R5's (attribute, value). A value without a code system is a code in R4, a string in R5.
  */
-function productParameter(product: MapTargetElement, r5: boolean): ParametersParameter {
-  const coding: Coding = product.system ? { system: product.system, code: product.value } : { code: product.value };
-  if (product.display) coding.display = product.display;
-  if (!r5) return { name: 'product', part: [{ name: 'element', valueUri: product.property }, { name: 'concept', valueCoding: coding }] };
-  return { name: 'product', part: [{ name: 'attribute', valueUri: product.property }, product.system ? { name: 'value', valueCoding: coding } : { name: 'value', valueString: product.value }] };
+function mapElementParameter(name: 'product' | 'dependsOn', element: MapTargetElement, r5: boolean): ParametersParameter {
+  const coding: Coding = element.system ? { system: element.system, code: element.value } : { code: element.value };
+  if (element.display) coding.display = element.display;
+  if (!r5) return { name, part: [{ name: 'element', valueUri: element.property }, { name: 'concept', valueCoding: coding }] };
+  return { name, part: [{ name: 'attribute', valueUri: element.property }, element.system ? { name: 'value', valueCoding: coding } : { name: 'value', valueString: element.value }] };
+}
+
+/**
+ * The dependency parameters: R4's (element, concept) and R5's (attribute, value[x]), each an element
+ * and the values it has. One without an element or a value is a 400.
+ */
+function dependenciesOf(input: TranslateParameters): MapDependency[] | undefined {
+  return input.dependency?.map((parts) => {
+    const named = (...names: string[]) => parts.find((p) => names.includes(p.name));
+    const elementPart = named('element', 'attribute');
+    const element = elementPart?.valueUri ?? elementPart?.valueString ?? elementPart?.valueCode;
+    const valuePart = named('concept', 'value');
+    const values = valuePart ? dependencyValues(valuePart) : [];
+    if (!element || values.length === 0) throw clientError('TRANSLATE_DEPENDENCY_INCOMPLETE', [element ? 'a value (concept or value[x])' : 'an element (element or attribute)'], 'dependency');
+    return { element, values };
+  });
+}
+
+function dependencyValues(p: ParametersParameter): Array<{ system?: string; code: string }> {
+  const codings = p.valueCodeableConcept?.coding ?? (p.valueCoding ? [p.valueCoding] : []);
+  const fromCodings = codings.filter((c): c is Coding & { code: string } => Boolean(c.code)).map((c) => ({ system: c.system, code: c.code }));
+  if (fromCodings.length) return fromCodings;
+  const text = p.valueCode ?? p.valueString ?? p.valueUri ?? (p.valueBoolean !== undefined ? String(p.valueBoolean) : p.valueInteger !== undefined ? String(p.valueInteger) : undefined);
+  return text ? [{ code: text }] : [];
 }
 
 function render(result: TranslateResult, question: Question): Parameters {
@@ -220,6 +246,7 @@ export function translateOperation(request: OperationRequest<TranslateParameters
     reverse: readsBackwards(question.direction),
     answersFrom: answerValueSet(registry, question),
     otherMap: (canonical) => registry.resolve('ConceptMap', canonical),
+    dependencies: dependenciesOf(input),
   });
   if (!result.result && result.message !== undefined) {
     // no translation for a code the code system has in another form (0556t, M810): say which
