@@ -59,6 +59,7 @@ export const CLIENT_ERRORS = {
   BODY_NOT_PARAMETERS: { status: 400, type: 'invalid', template: 'The request body must be a FHIR Parameters resource' },
   PARAMETERS_NOT_ARRAY: { status: 400, type: 'invalid', template: 'Parameters.parameter must be an array' },
   PARAMETER_NO_NAME: { status: 400, type: 'invalid', template: 'Parameters.parameter[{0}] has no name' },
+  PARAMETER_PART_NO_NAME: { status: 400, type: 'invalid', template: "Part {1} of parameter '{0}' has no name" },
   TOO_MANY_PARAMETERS: { status: 422, type: 'too-costly', template: 'The Parameters body has {0} parameters; a request may have at most {1} (MAX_PARAMETERS)' },
   PARAMETER_TOO_LONG: { status: 400, type: 'invalid', template: "Parameter '{0}' is {1} characters long; text values may have at most {2} (MAX_STRING_LENGTH)" },
   PARAMETER_UNDEFINED: { status: 400, type: 'invalid', template: "Parameter '{0}' is not defined for {1} (Prefer: handling=strict; without it, it would be ignored)" },

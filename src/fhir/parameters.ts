@@ -230,7 +230,10 @@ function codeableConceptProblem(v: unknown): string | undefined {
 function valueOf(p: ParametersParameter, spec: ParameterSpec): ParameterValue {
   const { name, type } = spec;
   if (type === 'part') {
-    if (!p.part) throw clientError('PARAMETER_NO_PARTS', [name], name);
+    if (!Array.isArray(p.part)) throw clientError('PARAMETER_NO_PARTS', [name], name);
+    for (const [i, part] of p.part.entries()) {
+      if (!isObject(part) || typeof part.name !== 'string') throw clientError('PARAMETER_PART_NO_NAME', [name, i], name);
+    }
     return p.part;
   }
   const record = p as unknown as Record<string, unknown>;
@@ -262,6 +265,14 @@ function valueOf(p: ParametersParameter, spec: ParameterSpec): ParameterValue {
     if (typeof v === 'string') return v;
   }
   throw clientError('PARAMETER_NO_VALUE', [name, type], name);
+}
+
+/**
+ * A part of a parameter read as `type`, by the rules of a parameter's value: a part of another
+ * datatype is a 400 naming it as parent.part (the parts themselves are checked for a name by the parser).
+ */
+export function partValue(parent: string, part: ParametersParameter, type: string): ParameterValue {
+  return valueOf(part, { name: `${parent}.${part.name}`, type, repeats: false });
 }
 
 /** More parameters than MAX_PARAMETERS is a 422 naming the limit. */

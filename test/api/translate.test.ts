@@ -287,12 +287,16 @@ describe('$translate: mappings that hold only under a condition (dependsOn) and 
     expect(codes(res.body as Parameters)).toEqual(['b-female', 'b-male', 'b-any']);
   });
 
-  it.each([
+  it.each<[string, unknown, string]>([
     ['no element', [{ name: 'concept', valueCodeableConcept: { coding: [{ code: 'female' }] } }], 'element'],
     ['no value', [{ name: 'element', valueUri: SEX }], 'value'],
+    ['parts that are not a list', 'x', 'parts'],
+    ['a part without a name', [5], 'no name'],
+    ['an element that is not a uri', [{ name: 'element', valueUri: 5 }, { name: 'concept', valueCodeableConcept: { coding: [{ code: 'female' }] } }], 'dependency.element'],
+    ['a concept whose codings are not objects', [{ name: 'element', valueUri: SEX }, { name: 'concept', valueCodeableConcept: { coding: [null] } }], 'dependency.concept'],
   ])('refuses a dependency with %s, with a 400 naming the parameter', async (_name, part, missing) => {
-    const res = await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a1' }, { name: 'dependency', part }]).expect(400);
-    expect(res.body.issue[0].expression).toEqual(['dependency']);
+    const res = await translatePost([{ name: 'system', valueUri: A }, { name: 'code', valueCode: 'a1' }, { name: 'dependency', part } as ParametersParameter]).expect(400);
+    expect(res.body.issue[0].expression[0]).toMatch(/^dependency/);
     expect(res.body.issue[0].details.text).toContain(missing);
   });
 });

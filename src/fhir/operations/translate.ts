@@ -3,11 +3,12 @@ import { compileValueSet, type CompiledValueSet } from '../../terminology/compil
 import { resolveValueSet } from '../../terminology/compose';
 import { TerminologyError } from '../../terminology/issues';
 import type { TerminologyRegistry } from '../../terminology/registry';
+import { BoundedCache } from '../../terminology/bounded-cache';
 import { answerScope, candidateMaps, MapDependency, MapTargetElement, readsBackwards, translate, TranslateDirection, TranslateMatch, TranslateResult, TranslateScope } from '../../terminology/translate';
 import { codeHint } from '../error-hints';
 import { jsonTextLength, withText } from '../json-text';
-import { BoundedCache } from '../../terminology/bounded-cache';
 import { clientError } from '../operation-outcome';
+import { partValue } from '../parameters';
 import { codingFrom } from './coding-input';
 import { EcosystemInput, OperationRequest, requestRegistry, sentResource } from './context';
 
@@ -167,26 +168,26 @@ function mapElementParameter(name: 'product' | 'dependsOn', element: MapTargetEl
 
 /**
  * The dependency parameters: R4's (element, concept) and R5's (attribute, value[x]), each an element
- * and the values it has. One without an element or a value is a 400.
+ * and the values it has. One without an element or a value, or with a part of another datatype, is a 400.
  */
 function dependenciesOf(input: TranslateParameters): MapDependency[] | undefined {
   return input.dependency?.map((parts) => {
-    const named = (...names: string[]) => parts.find((p) => names.includes(p.name));
-    const elementPart = named('element', 'attribute');
-    const element = elementPart?.valueUri ?? elementPart?.valueString ?? elementPart?.valueCode;
-    const valuePart = named('concept', 'value');
+    const elementPart = parts.find((p) => p.name === 'element' || p.name === 'attribute');
+    const element = elementPart ? (partValue('dependency', elementPart, 'uri') as string) : undefined;
+    const valuePart = parts.find((p) => p.name === 'concept' || p.name === 'value');
     const values = valuePart ? dependencyValues(valuePart) : [];
     if (!element || values.length === 0) throw clientError('TRANSLATE_DEPENDENCY_INCOMPLETE', [element ? 'a value (concept or value[x])' : 'an element (element or attribute)'], 'dependency');
     return { element, values };
   });
 }
 
-function dependencyValues(p: ParametersParameter): Array<{ system?: string; code: string }> {
-  const codings = p.valueCodeableConcept?.coding ?? (p.valueCoding ? [p.valueCoding] : []);
-  const fromCodings = codings.filter((c): c is Coding & { code: string } => Boolean(c.code)).map((c) => ({ system: c.system, code: c.code }));
-  if (fromCodings.length) return fromCodings;
-  const text = p.valueCode ?? p.valueString ?? p.valueUri ?? (p.valueBoolean !== undefined ? String(p.valueBoolean) : p.valueInteger !== undefined ? String(p.valueInteger) : undefined);
-  return text ? [{ code: text }] : [];
+/** The codes a dependency's value stands for: its codings, or its text (a code, string, boolean or integer). */
+function dependencyValues(part: ParametersParameter): MapDependency['values'] {
+  const type = part.valueCodeableConcept !== undefined ? 'CodeableConcept' : part.valueCoding !== undefined ? 'Coding' : part.valueBoolean !== undefined ? 'boolean' : part.valueInteger !== undefined ? 'integer' : 'string';
+  const value = partValue('dependency', part, type);
+  if (typeof value !== 'object') return [{ code: String(value) }];
+  const codings: Coding[] = 'coding' in value ? ((value as CodeableConcept).coding ?? []) : [value as Coding];
+  return codings.filter((c): c is Coding & { code: string } => typeof c.code === 'string' && c.code !== '').map((c) => ({ system: c.system, code: c.code }));
 }
 
 function render(result: TranslateResult, question: Question): Parameters {
