@@ -298,9 +298,21 @@ export class TerminologyRegistry {
     return own ?? this.parent?.read(type, id);
   }
 
+  /** Every resource of a type, nearest layer first; a sent one that is not usable (see check) is left out, as nothing relies on it by name. */
   all<T extends TerminologyResourceType>(type: T): ByType[T][] {
     if (this.pending && this.names && !this.names.types.has(type)) return this.parent?.all(type) ?? [];
-    return [...this.allOwn(type), ...(this.parent?.all(type) ?? [])];
+    const own = this.problemOf ? this.allOwn(type).filter((r) => this.usable(r)) : this.allOwn(type);
+    return [...own, ...(this.parent?.all(type) ?? [])];
+  }
+
+  private usable(resource: TerminologyResource): boolean {
+    try {
+      this.check(resource);
+      return true;
+    } catch (e) {
+      if (e instanceof TerminologyError) return false;
+      throw e;
+    }
   }
 
   /** This layer's resources of a type (read if need be), listed once for a layer that never changes afterwards. */

@@ -24,6 +24,13 @@ const bodies: unknown[] = [
   { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'CodeSystem', url: 'http://x', status: 'active', content: 'complete', concept: 'x', property: 7 } }, { name: 'url', valueUri: 'http://x' }, { name: 'system', valueUri: 'http://x' }, { name: 'code', valueCode: 'a' }] },
   { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'ValueSet', url: 'http://vs', status: 'active', compose: { include: [{ system: 'http://x', concept: 'q' }, 5] } } }, { name: 'url', valueUri: 'http://vs' }, { name: 'system', valueUri: 'http://x' }, { name: 'code', valueCode: 'a' }] },
   { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'ConceptMap', url: 'http://cm', status: 'active', group: [{ element: 'x' }, null] } }, { name: 'url', valueUri: 'http://cm' }, { name: 'system', valueUri: 'http://x' }, { name: 'code', valueCode: 'a' }] },
+  // sent resources whose url is not a string, while the request names an unknown url (the hint lists the urls known)
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'ValueSet', url: [[{}], true], status: 'active' } }, { name: 'url', valueUri: 'http://unknown.example/vs' }, { name: 'system', valueUri: CPT }, { name: 'code', valueCode: '0556T' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'CodeSystem', url: { a: 1 }, status: 'active', content: 'complete' } }, { name: 'url', valueUri: 'http://unknown.example/cs' }, { name: 'system', valueUri: 'http://unknown.example/cs' }, { name: 'code', valueCode: 'a' }] },
+  // a map sent along, considered because the request names none, with a source of the wrong type
+  { resourceType: 'Parameters', parameter: [{ name: 'tx-resource', resource: { resourceType: 'ConceptMap', status: 'active', sourceUri: 5 } }, { name: 'system', valueUri: CPT }, { name: 'code', valueCode: '0556T' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'system', valueUri: CPT }, { name: 'code', valueCode: '0556T' }, { name: 'dependency', part: 'x' }] },
+  { resourceType: 'Parameters', parameter: [{ name: 'system', valueUri: CPT }, { name: 'code', valueCode: '0556T' }, { name: 'dependency', part: [{ name: 'element', valueUri: 5 }, { name: 'concept', valueCodeableConcept: { coding: 'x' } }] }] },
   { resourceType: 'Parameters', parameter: [{ name: 'count', valueInteger: -1 }, { name: 'url', valueUri: 'x' }] },
   { resourceType: 'Parameters', parameter: [{ name: 'reverse', valueString: 'yes' }] },
   {

@@ -236,7 +236,7 @@ export function translateOperation(request: OperationRequest<TranslateParameters
     maps = [found];
   } else {
     // the maps sent along count even when two share a url|version (the registry keeps one of them)
-    const sentMaps = (input['tx-resource'] ?? []).filter((r): r is ConceptMap => r.resourceType === 'ConceptMap');
+    const sentMaps = (input['tx-resource'] ?? []).filter((r): r is ConceptMap => r.resourceType === 'ConceptMap').map((cm) => sentResource(cm, 'tx-resource') as ConceptMap);
     const known = registry.all('ConceptMap');
     maps = candidateMaps(sentMaps.length ? [...sentMaps, ...known.filter((cm) => !sentMaps.includes(cm))] : known, question.scope, question.direction);
   }
