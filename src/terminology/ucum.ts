@@ -50,6 +50,31 @@ function cachedBytes(code: string, concept: Concept | null): number {
   return 400 + 2 * (code.length + texts.reduce((n, t) => n + t.length, 0));
 }
 
+/**
+ * The form the UCUM library checks: a space inside an annotation ({...}) read as an underscore.
+ * Annotations carry no meaning in UCUM (a unit with one equals the unit without it); spaces in them
+ * are common in practice (mg/dL{milligram per deciliter}) and accepted by the HL7 reference
+ * implementation, which NLM's library refuses. A space anywhere else is still an error.
+ */
+function checkedForm(code: string): string {
+  return code.includes(' ') ? code.replace(/\{[^{}]*\}/g, (annotation) => annotation.replaceAll(' ', '_')) : code;
+}
+
+/**
+ * NLM's library prints a line to stdout (console.log) when its parser throws on a unit string;
+ * the service's log is JSON lines, and a client must not be able to write to it. Its calls are
+ * synchronous, so they run with console.log silenced.
+ */
+function quietly<T>(call: () => T): T {
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return call();
+  } finally {
+    console.log = log;
+  }
+}
+
 /** The base units of a unit in UCUM syntax: g.m-3 for mg/dL; '1' for a dimensionless unit. */
 function canonicalUnits(unitToExp: Record<string, number>): string {
   const parts = Object.keys(unitToExp)
@@ -83,15 +108,15 @@ export class UcumCodeSystem extends CodeSystemIndex {
   /** Why a code is not a unit, in the UCUM library's words. */
   override whyNotACode(code: string): string | undefined {
     refuseLongCode(code);
-    const result = this.utils.validateUnitString(code, false);
+    const result = quietly(() => this.utils.validateUnitString(checkedForm(code), false));
     return result.status === 'valid' ? undefined : (result.msg[0] ?? `'${code}' is not a UCUM unit`);
   }
 
   private describe(code: string): Concept | null {
     refuseLongCode(code);
     if (!code || this.whyNotACode(code)) return null;
-    const validated = this.utils.validateUnitString(code, false);
-    const base = this.utils.convertToBaseUnits(code, 1);
+    const validated = quietly(() => this.utils.validateUnitString(checkedForm(code), false));
+    const base = quietly(() => this.utils.convertToBaseUnits(checkedForm(code), 1));
     const concept: Concept = {
       code,
       display: code,

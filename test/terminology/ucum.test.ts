@@ -22,6 +22,29 @@ describe('UCUM, a code system defined by a grammar', () => {
     expect(cs.get('mL/min/{1.73_m2}')).toBeDefined();
   });
 
+  it('accepts spaces inside an annotation, which carries no meaning, and nowhere else', () => {
+    const cs = new UcumCodeSystem();
+    const annotated = cs.get('mg/dL{milligram per deciliter}');
+    expect(annotated).toMatchObject({ code: 'mg/dL{milligram per deciliter}', display: 'mg/dL{milligram per deciliter}' });
+    expect(cs.propertyValues(annotated!, 'canonical')).toEqual([{ type: 'string', value: 'g.m-3' }]);
+    expect(cs.get('{number of cells}/uL')).toBeDefined();
+    expect(cs.get('mg /dL')).toBeUndefined();
+    expect(cs.get('mg/dL {x}')).toBeUndefined();
+    expect(cs.whyNotACode('mg /dL')).toContain('space');
+  });
+
+  it('keeps the UCUM library from printing to stdout (the service logs JSON lines there)', () => {
+    const log = jest.spyOn(console, 'log');
+    try {
+      const cs = new UcumCodeSystem();
+      expect(cs.get('mg /dL/ /')).toBeUndefined();
+      expect(cs.whyNotACode('{a}(m) x')).toBeDefined();
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   it('refuses what is not a unit, saying why', () => {
     const r = validateCode(registry, { ...base, target: { kind: 'code-system' }, codings: [{ system: UCUM_URL, code: 'kgXX' }] });
     expect(r.result).toBe(false);
