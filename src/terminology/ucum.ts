@@ -107,15 +107,19 @@ export class UcumCodeSystem extends CodeSystemIndex {
 
   /** Why a code is not a unit, in the UCUM library's words. */
   override whyNotACode(code: string): string | undefined {
+    return problemOf(code, this.validated(code));
+  }
+
+  /** The UCUM library's verdict on a code (a code too long to evaluate is refused first). */
+  private validated(code: string): ReturnType<UcumLhcUtils['validateUnitString']> {
     refuseLongCode(code);
-    const result = quietly(() => this.utils.validateUnitString(checkedForm(code), false));
-    return result.status === 'valid' ? undefined : (result.msg[0] ?? `'${code}' is not a UCUM unit`);
+    return quietly(() => this.utils.validateUnitString(checkedForm(code), false));
   }
 
   private describe(code: string): Concept | null {
-    refuseLongCode(code);
-    if (!code || this.whyNotACode(code)) return null;
-    const validated = quietly(() => this.utils.validateUnitString(checkedForm(code), false));
+    if (!code) return null;
+    const validated = this.validated(code);
+    if (problemOf(code, validated)) return null;
     const base = quietly(() => this.utils.convertToBaseUnits(checkedForm(code), 1));
     const concept: Concept = {
       code,
@@ -130,6 +134,11 @@ export class UcumCodeSystem extends CodeSystemIndex {
     };
     return concept;
   }
+}
+
+/** What the library says is wrong with a code, or undefined when it is a unit. */
+function problemOf(code: string, result: { status: string; msg: string[] }): string | undefined {
+  return result.status === 'valid' ? undefined : (result.msg[0] ?? `'${code}' is not a UCUM unit`);
 }
 
 /** A code too long to evaluate is a client error (400), not an unknown code. */
